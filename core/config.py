@@ -1,0 +1,152 @@
+"""Settings of a running Passerelle, read from the environment and an optional `.env`.
+
+The variable names are part of the product's interface (deployment files, docs),
+so each field is bound to its exact upper-case name. Nothing is read at import
+time: call `load_settings()` where the program starts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'passerelle.db'}"
+SUPPORTED_LOCALES = ("fr", "en")
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+
+
+class ConfigError(Exception):
+    """A setting has a value the product cannot run with; the message names the variable."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse `90m`, `2h` or `1d` into a timedelta."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration such as 30m, 2h or 1d")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(minutes=amount * _UNIT_MINUTES[unit])
+
+
+def parse_offsets(text: str) -> tuple[timedelta, ...]:
+    """Parse a comma-separated list of durations, longest first, without duplicates."""
+    parts = [part for part in text.split(",") if part.strip()]
+    if not parts:
+        raise ValueError("expected at least one duration, such as 48h,2h")
+    offsets = {parse_duration(part) for part in parts}
+    if timedelta(0) in offsets:
+        raise ValueError("a reminder offset must be longer than zero")
+    return tuple(sorted(offsets, reverse=True))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    bot_token: str = Field(default="", alias="BOT_TOKEN")
+    telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")
+    bot_framework: Literal["aiogram", "ptb"] = Field(default="aiogram", alias="BOT_FRAMEWORK")
+    bot_mode: Literal["polling", "webhook"] = Field(default="polling", alias="BOT_MODE")
+    webhook_url: str = Field(default="", alias="WEBHOOK_URL")
+    webhook_secret: str = Field(default="", alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="0.0.0.0:8080", alias="WEBHOOK_LISTEN")  # noqa: S104
+    timezone: str = Field(default="Europe/Paris", alias="TIMEZONE")
+    default_locale: str = Field(default="fr", alias="DEFAULT_LOCALE")
+    reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
+        default=(timedelta(hours=48), timedelta(hours=2)), alias="REMINDER_OFFSETS"
+    )
+    cancellation_cutoff: Annotated[timedelta, NoDecode] = Field(
+        default=timedelta(hours=4), alias="CANCELLATION_CUTOFF"
+    )
+    admin_secret_key: str = Field(default="", alias="ADMIN_SECRET_KEY")
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, value: object) -> object:
+        return parse_offsets(value) if isinstance(value, str) else value
+
+    @field_validator("cancellation_cutoff", mode="before")
+    @classmethod
+    def _cutoff(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"expected one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("expected HOST:PORT, such as 0.0.0.0:8080")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_bot_token(self) -> bool:
+        return bool(self.bot_token.strip())
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Build the settings, turning any invalid value into one `ConfigError` line.
+
+    `overrides` take field names (as in tests: `load_settings(None, database_url=...)`).
+    """
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    variable = _variable_name(field)
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return f"Invalid setting {variable}: {reason}"
+
+
+def _variable_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    if info is not None and info.alias:
+        return info.alias
+    return field.upper()

@@ -1,0 +1,53 @@
+"""The domain's tables. Import models from here; `metadata` is what migrations compare with."""
+
+from sqlmodel import SQLModel
+
+from core.models.conversation import ConversationState, ProcessedUpdate
+from core.models.enums import (
+    ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    CancelledBy,
+    Confirmation,
+    ContactStatus,
+    Modality,
+    OutboxKind,
+    OutboxStatus,
+    SlotKind,
+    SlotStatus,
+    StaffRole,
+)
+from core.models.outbox import Reminder
+from core.models.people import Partner, Site, StaffSite, StaffUser, Youth
+from core.models.records import AuditEntry, ContactRequest, DiagnosticResult
+from core.models.scheduling import Booking, Slot, SlotSeries
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ACTIVE_BOOKING_STATUSES",
+    "AuditEntry",
+    "Booking",
+    "BookingStatus",
+    "CancelledBy",
+    "Confirmation",
+    "ContactRequest",
+    "ContactStatus",
+    "ConversationState",
+    "DiagnosticResult",
+    "Modality",
+    "OutboxKind",
+    "OutboxStatus",
+    "Partner",
+    "ProcessedUpdate",
+    "Reminder",
+    "Site",
+    "Slot",
+    "SlotKind",
+    "SlotSeries",
+    "SlotStatus",
+    "StaffRole",
+    "StaffSite",
+    "StaffUser",
+    "Youth",
+    "metadata",
+]
