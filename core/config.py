@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     bot_mode: Literal["polling", "webhook"] = Field(default="polling", alias="BOT_MODE")
     webhook_url: str = Field(default="", alias="WEBHOOK_URL")
     webhook_secret: str = Field(default="", alias="WEBHOOK_SECRET")
-    webhook_listen: str = Field(default="0.0.0.0:8080", alias="WEBHOOK_LISTEN")  # noqa: S104
+    webhook_listen: str = Field(default="0.0.0.0:8080", alias="WEBHOOK_LISTEN")
     timezone: str = Field(default="Europe/Paris", alias="TIMEZONE")
     default_locale: str = Field(default="fr", alias="DEFAULT_LOCALE")
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
@@ -126,13 +126,13 @@ class Settings(BaseSettings):
         return bool(self.bot_token.strip())
 
 
-def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
     """Build the settings, turning any invalid value into one `ConfigError` line.
 
     `overrides` take field names (as in tests: `load_settings(None, database_url=...)`).
     """
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file, **overrides)
     except ValidationError as error:
         raise ConfigError(_describe(error)) from None
 

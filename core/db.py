@@ -5,6 +5,9 @@ and then writes can fail with "database is locked" when another writer got there
 first, and the busy timeout does not help with that upgrade; taking the write
 lock up front turns contention into a short wait instead. Read-only sessions keep
 deferred transactions, so WAL readers never queue behind writers.
+
+Sessions are SQLAlchemy's `AsyncSession`. Queries use `sqlmodel.select` and
+`sqlmodel.col(Model.field)`, which keep them typed under `mypy --strict`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "passerelle_read_only"
@@ -30,7 +38,8 @@ class Database:
         self.url: URL = engine.url
         self._writer = async_sessionmaker(engine, expire_on_commit=False)
         self._reader = async_sessionmaker(
-            engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+            engine.execution_options(**{_READ_ONLY: True}),
+            expire_on_commit=False,
         )
 
     @property

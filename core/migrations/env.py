@@ -2,8 +2,7 @@
 
 import asyncio
 from logging import getLogger
-
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
@@ -17,7 +16,7 @@ from core.models.types import UTCDateTime
 log = getLogger("passerelle.migrations")
 
 
-def _render_type(kind: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def _render_type(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write plain SQLAlchemy types into revisions.
 
     A revision must keep working after the model code it was generated from has

@@ -20,7 +20,9 @@ class ConversationState(SQLModel, table=True):
 
     __tablename__ = "conversation_state"
 
-    user_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    user_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     youth_id: int | None = Field(
         default=None, foreign_key="youth.id", ondelete="CASCADE", index=True
     )
@@ -40,6 +42,8 @@ class ProcessedUpdate(SQLModel, table=True):
 
     __tablename__ = "processed_update"
 
-    update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    update_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     user_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     processed_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -36,8 +36,16 @@ class PostgresServer:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self._run_as, str(self.bin_dir / "pg_ctl"), "-D", str(self.base_dir / "data"),
-             "-m", "immediate", "-w", "stop"],
+            [
+                *self._run_as,
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.base_dir / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
             capture_output=True,
             check=False,
         )
@@ -46,8 +54,8 @@ class PostgresServer:
 
 def find_bin_dir() -> Path | None:
     override = os.environ.get("PG_BIN_DIR")
-    candidates = [override] if override else sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), reverse=True
+    candidates = (
+        [override] if override else sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     )
     for candidate in candidates:
         if candidate and (Path(candidate) / "initdb").exists():
@@ -69,18 +77,39 @@ def start_server() -> PostgresServer:
         shutil.chown(base_dir, user="postgres", group="postgres")
     port = _free_port()
     data = base_dir / "data"
-    _run(run_as, bin_dir / "initdb", "-D", str(data), "-U", "postgres", "--auth=trust",
-         "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-    _run(run_as, bin_dir / "pg_ctl", "-D", str(data), "-w", "-l", str(base_dir / "server.log"),
-         "start", "-o",
-         f"-h 127.0.0.1 -p {port} -k {base_dir} -c fsync=off -c synchronous_commit=off "
-         "-c full_page_writes=off -c max_connections=300")
+    _run(
+        run_as,
+        bin_dir / "initdb",
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
+    _run(
+        run_as,
+        bin_dir / "pg_ctl",
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(base_dir / "server.log"),
+        "start",
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {base_dir} -c fsync=off -c synchronous_commit=off "
+        "-c full_page_writes=off -c max_connections=300",
+    )
     return PostgresServer(bin_dir=bin_dir, base_dir=base_dir, port=port, _run_as=run_as)
 
 
 def _run(run_as: list[str], program: Path, *args: str) -> None:
-    result = subprocess.run([*run_as, str(program), *args], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [*run_as, str(program), *args], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         raise PostgresUnavailable(f"{program.name} failed: {' | '.join(detail)}")

@@ -395,7 +395,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_reminder_youth_id", ["youth_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.drop_index("ix_reminder_youth_id")

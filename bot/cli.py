@@ -1,0 +1,135 @@
+"""`python -m bot`: the command line of the bot side of Passerelle."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from core import migrate
+from core.clock import SystemClock
+from core.config import ConfigError, Settings, load_settings
+from core.db import make_database
+from core.demo import seed_demo
+
+EXIT_CONFIG = 2
+
+Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    database = make_database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        revision = await migrate.current_revision(database)
+    finally:
+        await database.dispose()
+    print(f"Database is at revision {revision}.")
+    return 0
+
+
+async def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    database = make_database(settings.database_url)
+    try:
+        if await migrate.current_revision(database) != migrate.head_revision():
+            print(
+                "The database is not up to date: run `python -m bot migrate` first.",
+                file=sys.stderr,
+            )
+            return 1
+        report = await seed_demo(database, SystemClock(), settings, if_empty=args.if_empty)
+    finally:
+        await database.dispose()
+    if report.skipped:
+        print("Demo data already present: nothing to do.")
+    else:
+        print(
+            f"Demo data: {report.sites} sites, {report.partners} partners, "
+            f"{report.series} series and {report.slots} slots added."
+        )
+    return 0
+
+
+async def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.terminal_chat import run_terminal_chat
+
+    return await run_terminal_chat(
+        settings, stdin=sys.stdin, stdout=sys.stdout, user_id=args.user_id
+    )
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.has_bot_token:
+        print("No BOT_TOKEN set: starting the local demo chat (type /aide for help).")
+        return await _chat(settings, args)
+    print(
+        "Serving Telegram is not available in this version; unset BOT_TOKEN to try the "
+        "local demo chat.",
+        file=sys.stderr,
+    )
+    return EXIT_CONFIG
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Passerelle, the Mission Locale assistant on Telegram.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate_parser = commands.add_parser(
+        "migrate",
+        help="create or upgrade the database schema",
+        description="Apply every pending schema migration.",
+    )
+    migrate_parser.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser(
+        "seed-demo",
+        help="add the demonstration sites, partners and slots",
+        description="Add demonstration data; running it again only adds what is missing.",
+    )
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database already has sites"
+    )
+    seed.set_defaults(handler=_seed_demo)
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in this terminal, without Telegram",
+        description="A terminal chat over the same engine and database as the Telegram bot. "
+        "Type a button's number to tap it. Input can be piped, one line per message.",
+    )
+    chat.add_argument(
+        "--user-id", type=int, default=1, help="the Telegram user id to play (default: 1)"
+    )
+    chat.set_defaults(handler=_chat)
+
+    run = commands.add_parser(
+        "run",
+        help="run the bot (the local demo chat when BOT_TOKEN is not set)",
+        description="Serve the bot. With no BOT_TOKEN, start the local demo chat.",
+    )
+    run.add_argument("--user-id", type=int, default=1, help=argparse.SUPPRESS)
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    handler: Command = args.handler
+    try:
+        return asyncio.run(handler(settings, args))
+    except KeyboardInterrupt:
+        return 130
