@@ -55,7 +55,6 @@ class Settings(BaseSettings):
         extra="ignore",
         case_sensitive=True,
         frozen=True,
-        populate_by_name=True,
     )
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
@@ -131,8 +130,14 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
 
     `overrides` take field names (as in tests: `load_settings(None, database_url=...)`).
     """
+    unknown = set(overrides) - set(Settings.model_fields)
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    # Fields are bound to their upper-case variable names only (so `bot_mode=...` in the
+    # environment is not read); overrides given by field name are passed under that name.
+    by_alias = {_variable_name(name): value for name, value in overrides.items()}
     try:
-        return Settings(_env_file=env_file, **overrides)
+        return Settings(_env_file=env_file, **by_alias)
     except ValidationError as error:
         raise ConfigError(_describe(error)) from None
 

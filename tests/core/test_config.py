@@ -1,0 +1,291 @@
+"""Settings: defaults, the environment, a `.env` file, and one clear line for a bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.config import (
+    PROJECT_ROOT,
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_duration,
+    parse_offsets,
+)
+
+VARIABLES = tuple(str(field.alias) for field in Settings.model_fields.values())
+
+# One non-default value for every variable, and what each field reads from it.
+CUSTOM = {
+    "DATABASE_URL": "postgresql+asyncpg://passerelle:secret@db.example:5432/passerelle",
+    "BOT_TOKEN": "123456:ABC-def",
+    "TELEGRAM_API_BASE": "http://127.0.0.1:8081",
+    "BOT_FRAMEWORK": "ptb",
+    "BOT_MODE": "webhook",
+    "WEBHOOK_URL": "https://bot.example/telegram",
+    "WEBHOOK_SECRET": "s3cret-token",
+    "WEBHOOK_LISTEN": "127.0.0.1:8443",
+    "TIMEZONE": "America/Cayenne",
+    "DEFAULT_LOCALE": "en",
+    "REMINDER_OFFSETS": "1d,30m",
+    "CANCELLATION_CUTOFF": "90m",
+    "ADMIN_SECRET_KEY": "a-long-random-key",
+}
+CUSTOM_FIELDS = {
+    "database_url": CUSTOM["DATABASE_URL"],
+    "bot_token": "123456:ABC-def",
+    "telegram_api_base": "http://127.0.0.1:8081",
+    "bot_framework": "ptb",
+    "bot_mode": "webhook",
+    "webhook_url": "https://bot.example/telegram",
+    "webhook_secret": "s3cret-token",
+    "webhook_listen": "127.0.0.1:8443",
+    "timezone": "America/Cayenne",
+    "default_locale": "en",
+    "reminder_offsets": (timedelta(days=1), timedelta(minutes=30)),
+    "cancellation_cutoff": timedelta(minutes=90),
+    "admin_secret_key": "a-long-random-key",
+}
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the machine's environment or a developer's `.env`."""
+    for variable in VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_the_examples_cover_every_variable() -> None:
+    assert set(CUSTOM) == set(VARIABLES)
+    assert set(CUSTOM_FIELDS) == set(Settings.model_fields)
+
+
+def test_defaults() -> None:
+    settings = load_settings(None)
+
+    assert settings.database_url == f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'passerelle.db'}"
+    assert settings.bot_token == ""
+    assert not settings.has_bot_token
+    assert settings.telegram_api_base == "https://api.telegram.org"
+    assert settings.bot_framework == "aiogram"
+    assert settings.bot_mode == "polling"
+    assert settings.webhook_url == ""
+    assert settings.webhook_secret == ""
+    assert settings.webhook_listen == "0.0.0.0:8080"
+    assert settings.timezone == "Europe/Paris"
+    assert settings.tz == ZoneInfo("Europe/Paris")
+    assert settings.default_locale == "fr"
+    assert settings.reminder_offsets == (timedelta(hours=48), timedelta(hours=2))
+    assert settings.cancellation_cutoff == timedelta(hours=4)
+    assert settings.admin_secret_key == ""
+
+
+def test_every_variable_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable, value in CUSTOM.items():
+        monkeypatch.setenv(variable, value)
+
+    settings = load_settings(None)
+
+    assert {field: getattr(settings, field) for field in CUSTOM_FIELDS} == CUSTOM_FIELDS
+    assert settings.has_bot_token
+    assert settings.tz == ZoneInfo("America/Cayenne")
+
+
+def test_every_variable_is_read_from_an_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "custom.env"
+    env_file.write_text(
+        "# comments and blank lines are fine\n\n"
+        + "".join(f"{variable}={value}\n" for variable, value in CUSTOM.items()),
+        encoding="utf-8",
+    )
+
+    settings = load_settings(env_file=env_file)
+
+    assert {field: getattr(settings, field) for field in CUSTOM_FIELDS} == CUSTOM_FIELDS
+
+
+def test_the_env_file_in_the_working_directory_is_read_by_default(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BOT_FRAMEWORK=ptb\n", encoding="utf-8")
+
+    assert load_settings().bot_framework == "ptb"
+    assert load_settings(None).bot_framework == "aiogram"
+
+
+def test_the_environment_wins_over_the_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / "custom.env"
+    env_file.write_text("BOT_MODE=webhook\nTIMEZONE=Europe/Brussels\n", encoding="utf-8")
+    monkeypatch.setenv("BOT_MODE", "polling")
+
+    settings = load_settings(env_file=env_file)
+
+    assert settings.bot_mode == "polling"
+    assert settings.timezone == "Europe/Brussels"
+
+
+def test_a_missing_env_file_is_not_an_error(tmp_path: Path) -> None:
+    assert load_settings(env_file=tmp_path / "absent.env").bot_mode == "polling"
+
+
+def test_variable_names_are_case_sensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("Bot_Framework", "ptb")
+    monkeypatch.setenv("Bot_Mode", "webhook")
+
+    settings = load_settings(None)
+
+    assert settings.bot_framework == "aiogram"
+    assert settings.bot_mode == "polling"
+
+
+def test_overrides_take_field_names_and_beat_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_FRAMEWORK", "aiogram")
+
+    settings = load_settings(None, bot_framework="ptb", reminder_offsets="3h")
+
+    assert settings.bot_framework == "ptb"
+    assert settings.reminder_offsets == (timedelta(hours=3),)
+
+
+def test_settings_cannot_be_changed_once_built() -> None:
+    settings = load_settings(None)
+
+    with pytest.raises(ValueError, match="frozen"):
+        settings.bot_mode = "webhook"  # type: ignore[misc]
+
+
+def test_a_blank_token_is_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "   ")
+
+    assert not load_settings(None).has_bot_token
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("48h,2h", (timedelta(hours=48), timedelta(hours=2))),
+        ("2h,48h", (timedelta(hours=48), timedelta(hours=2))),
+        (" 30m , 1d ,  2h ", (timedelta(days=1), timedelta(hours=2), timedelta(minutes=30))),
+        ("2h,2h,120m", (timedelta(hours=2),)),
+        ("1d,24h,1440m", (timedelta(days=1),)),
+        ("45m", (timedelta(minutes=45),)),
+        ("3d,", (timedelta(days=3),)),
+    ],
+)
+def test_reminder_offsets_units_spaces_duplicates_and_order(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: tuple[timedelta, ...]
+) -> None:
+    monkeypatch.setenv("REMINDER_OFFSETS", text)
+
+    assert load_settings(None).reminder_offsets == expected
+    assert parse_offsets(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("90m", timedelta(minutes=90)), (" 2h ", timedelta(hours=2)), ("1d", timedelta(days=1))],
+)
+def test_durations(text: str, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2", "h", "2 hours", "1.5h", "-2h", "2w", "2h30m"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("REMINDER_OFFSETS", "abc"),
+        ("REMINDER_OFFSETS", "48h,soon"),
+        ("REMINDER_OFFSETS", ","),
+        ("REMINDER_OFFSETS", "0m"),
+        ("CANCELLATION_CUTOFF", "four hours"),
+        ("BOT_FRAMEWORK", "foo"),
+        ("BOT_MODE", "x"),
+        ("TIMEZONE", "Europe/Atlantis"),
+        ("TIMEZONE", "../etc/passwd"),
+        ("DEFAULT_LOCALE", "de"),
+        ("DEFAULT_LOCALE", "FR"),
+        ("WEBHOOK_LISTEN", "8080"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:http"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:0"),
+        ("WEBHOOK_LISTEN", "0.0.0.0:70000"),
+        ("DATABASE_URL", "sqlite:///var/passerelle.db"),
+        ("DATABASE_URL", "postgresql://passerelle@localhost/passerelle"),
+        ("DATABASE_URL", "mysql+aiomysql://localhost/passerelle"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None)
+
+    message = str(caught.value)
+    assert message.startswith(f"Invalid setting {variable}: ")
+    assert len(message) > len(f"Invalid setting {variable}: ")
+    assert "\n" not in message
+    assert caught.value.__cause__ is None
+
+
+def test_a_bad_value_in_an_env_file_names_the_variable(tmp_path: Path) -> None:
+    env_file = tmp_path / "custom.env"
+    env_file.write_text("BOT_MODE=webhook\nREMINDER_OFFSETS=abc\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"^Invalid setting REMINDER_OFFSETS: "):
+        load_settings(env_file=env_file)
+
+
+def test_accepted_edge_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_LISTEN", "[::]:65535")
+    monkeypatch.setenv("TIMEZONE", "UTC")
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///:memory:")
+
+    settings = load_settings(None)
+
+    assert settings.webhook_listen == "[::]:65535"
+    assert settings.tz == ZoneInfo("UTC")
+
+
+def test_nothing_is_read_at_import_time() -> None:
+    """Importing the module with a broken environment is fine; building the settings is not."""
+    environment = {
+        **os.environ,
+        "REMINDER_OFFSETS": "abc",
+        "BOT_FRAMEWORK": "foo",
+        "DATABASE_URL": "nonsense",
+    }
+    script = (
+        "import core.config as config\n"
+        "try:\n"
+        "    config.load_settings(None)\n"
+        "except config.ConfigError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Invalid setting ")
