@@ -1,0 +1,130 @@
+"""`python -m bot chat` driven through pipes: numbered buttons, commands, clean exits."""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.terminal_chat import INTRO, print_replies, run_terminal_chat
+from core.clock import ManualClock
+from core.config import Settings, load_settings
+from core.i18n import Catalogs
+from flows.render import RenderedDocument, RenderedReply, RenderedVenue
+from tests.support.chat import compiled_catalogs
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+def chat_settings(database_url: str) -> Settings:
+    compiled_catalogs()  # the chat loads the product's catalogues
+    return load_settings(None, database_url=database_url)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def _run(settings: Settings, clock: ManualClock, lines: str, *, tty: bool = False) -> str:
+    stdin = _Terminal(lines) if tty else io.StringIO(lines)
+    stdout = io.StringIO()
+    code = await run_terminal_chat(settings, stdin=stdin, stdout=stdout, user_id=7, clock=clock)
+    assert code == 0
+    return stdout.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("number", "greeting", "menu"),
+    [
+        ("1", "Salut ! 👋", ["Que veux-tu faire ?", "  [1] 🌍 Langue / Language", "  [2] ❓ Aide"]),
+        (
+            "2",
+            "Hi! 👋",
+            ["What would you like to do?", "  [1] 🌍 Language / Langue", "  [2] ❓ Help"],
+        ),
+    ],
+)
+async def test_start_then_a_number_picks_the_language_and_shows_the_menu(
+    chat_settings: Settings, clock: ManualClock, number: str, greeting: str, menu: list[str]
+) -> None:
+    output = await _run(chat_settings, clock, f"/start\n{number}\n")
+    lines = output.replace("\u202f", " ").splitlines()
+    assert lines[0] == INTRO
+    assert lines[1:6] == [
+        "> /start",
+        "🌍 Choisis ta langue.",
+        "Choose your language.",
+        "  [1] Français",
+        "  [2] English",
+    ]
+    assert f"> {number}" in lines
+    assert greeting in lines
+    assert lines[-4:-1] == menu
+
+
+async def test_a_terminal_starts_the_conversation_by_itself(
+    chat_settings: Settings, clock: ManualClock
+) -> None:
+    output = await _run(chat_settings, clock, "2\n", tty=True)
+    assert "  [2] English" in output
+    assert "What would you like to do?" in output
+    assert "> 2" not in output, "a terminal already shows what was typed"
+
+
+async def test_blank_lines_are_skipped_and_other_lines_are_text_or_commands(
+    chat_settings: Settings, clock: ManualClock
+) -> None:
+    output = await _run(chat_settings, clock, "/start\n1\n\n   \n9\n/menu\n")
+    assert output.count("> ") == 4
+    assert "> 9\nJe n’ai pas compris." in output, "a number with no such button is text"
+    assert output.rstrip().endswith("[2] ❓ Aide")
+
+
+async def test_end_of_input_at_once_exits_cleanly(
+    chat_settings: Settings, clock: ManualClock
+) -> None:
+    assert await _run(chat_settings, clock, "") == INTRO + "\n"
+
+
+async def test_missing_catalogues_are_reported(
+    chat_settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("bot.terminal_chat.Catalogs", functools.partial(Catalogs, tmp_path))
+    stdout = io.StringIO()
+    code = await run_terminal_chat(chat_settings, stdin=io.StringIO(""), stdout=stdout, clock=clock)
+    assert code == 1
+    assert "make i18n" in stdout.getvalue()
+
+
+def test_venues_documents_and_numbering_across_replies(tmp_path: Path) -> None:
+    replies = [
+        RenderedReply("<b>Ton</b> rendez-vous", [[("a:1", "Oui"), ("a:2", "Non")]]),
+        RenderedReply(None, venue=RenderedVenue("Linkee", "12 rue des Pyrénées", 48.8, 2.4)),
+        RenderedReply(
+            None,
+            [[("b:1", "Annuler")]],
+            document=RenderedDocument(
+                "../../rdv.ics", b"BEGIN:VCALENDAR", "text/calendar", "<i>Ajoute-le</i>"
+            ),
+        ),
+    ]
+    out = io.StringIO()
+    assert print_replies(replies, out, tmp_path / "downloads") == ["a:1", "a:2", "b:1"]
+    saved = tmp_path / "downloads" / "rdv.ics"
+    assert saved.read_bytes() == b"BEGIN:VCALENDAR"
+    assert out.getvalue().splitlines() == [
+        "Ton rendez-vous",
+        "  [1] Oui",
+        "  [2] Non",
+        "",
+        "📍 Linkee — 12 rue des Pyrénées",
+        "",
+        "Ajoute-le",
+        f"📎 {saved}",
+        "  [3] Annuler",
+        "",
+    ]
