@@ -1,0 +1,239 @@
+"""Reading bookings and availability: what a youth can book, and what they hold.
+
+Like the operations, these take a session that is already inside a transaction
+and never commit, so a conversation can read and write in one unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from core.booking import rules
+from core.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Slot
+from core.models.enums import SlotKind, SlotStatus
+
+MY_PAST_BOOKINGS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SlotAvailability:
+    slot: Slot
+    booked: int
+    waitlisted: int
+
+    @property
+    def seats_left(self) -> int:
+        # Staff may lower a capacity below the seats already given: never negative.
+        return max(self.slot.capacity - self.booked, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+@dataclass(frozen=True)
+class BookingEntry:
+    booking: Booking
+    slot: Slot
+    waitlist_position: int | None = None
+
+
+@dataclass(frozen=True)
+class MyBookings:
+    upcoming: list[BookingEntry]
+    past: list[BookingEntry]
+
+
+async def active_booking(session: AsyncSession, *, youth_id: int, slot_id: int) -> Booking | None:
+    statement = (
+        select(Booking)
+        .where(
+            col(Booking.youth_id) == youth_id,
+            col(Booking.slot_id) == slot_id,
+            col(Booking.status).in_(ACTIVE_BOOKING_STATUSES),
+        )
+        .execution_options(populate_existing=True)
+    )
+    return await session.scalar(statement)
+
+
+async def count_with_status(session: AsyncSession, slot_id: int, status: BookingStatus) -> int:
+    statement = select(func.count()).where(
+        col(Booking.slot_id) == slot_id, col(Booking.status) == status
+    )
+    return int((await session.scalars(statement)).one())
+
+
+async def waitlist_position(session: AsyncSession, booking: Booking) -> int | None:
+    """1 for the next youth to get a seat; None when the booking is not waiting."""
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    # First come, first served; the id breaks ties between bookings made in the same instant.
+    ahead = select(func.count()).where(
+        col(Booking.slot_id) == booking.slot_id,
+        col(Booking.status) == BookingStatus.WAITLISTED,
+        or_(
+            col(Booking.created_at) < booking.created_at,
+            and_(col(Booking.created_at) == booking.created_at, col(Booking.id) < booking.id),
+        ),
+    )
+    return int((await session.scalars(ahead)).one()) + 1
+
+
+async def food_parcel_bookings_in_week_of(
+    session: AsyncSession, youth_id: int, slot_start: datetime, tz: tzinfo
+) -> list[tuple[BookingStatus, datetime]]:
+    """The youth's food-parcel bookings that count towards the weekly limit in the
+    local week (in `tz`) of `slot_start`, as (status, slot start) pairs for the rule."""
+    week_start, week_end = rules.food_parcel_week_bounds(slot_start, tz)
+    statement = (
+        select(col(Booking.status), col(Slot.starts_at))
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(
+            col(Booking.youth_id) == youth_id,
+            col(Slot.kind) == SlotKind.FOOD_PARCEL,
+            col(Booking.status).in_(rules.FOOD_PARCEL_COUNTING_STATUSES),
+            col(Slot.starts_at) >= week_start,
+            col(Slot.starts_at) < week_end,
+        )
+    )
+    return [(status, starts_at) for status, starts_at in (await session.execute(statement)).all()]
+
+
+def _upcoming_conditions(
+    now: datetime,
+    *,
+    kind: SlotKind | None,
+    site_id: int | None,
+    partner_id: int | None,
+    topic: str | None,
+    days: int,
+) -> list[ColumnElement[bool]]:
+    """Slots open for booking right now and starting within `days` (same rules as
+    `rules.check_bookable`, in SQL)."""
+    conditions: list[ColumnElement[bool]] = [
+        col(Slot.status) == SlotStatus.SCHEDULED,
+        col(Slot.starts_at) > now,
+        col(Slot.starts_at) < now + timedelta(days=days),
+        or_(col(Slot.booking_opens_at).is_(None), col(Slot.booking_opens_at) <= now),
+        or_(col(Slot.booking_closes_at).is_(None), col(Slot.booking_closes_at) > now),
+    ]
+    if kind is not None:
+        conditions.append(col(Slot.kind) == kind)
+    if site_id is not None:
+        conditions.append(col(Slot.site_id) == site_id)
+    if partner_id is not None:
+        conditions.append(col(Slot.partner_id) == partner_id)
+    if topic is not None:
+        conditions.append(col(Slot.topic) == topic)
+    return conditions
+
+
+async def list_upcoming(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    kind: SlotKind | None = None,
+    site_id: int | None = None,
+    partner_id: int | None = None,
+    topic: str | None = None,
+    days: int = 14,
+    limit: int = 5,
+    offset: int = 0,
+    prefer_site_id: int | None = None,
+) -> list[SlotAvailability]:
+    """Bookable slots with their seat counts, the youth's own site first, then by start."""
+    conditions = _upcoming_conditions(
+        now, kind=kind, site_id=site_id, partner_id=partner_id, topic=topic, days=days
+    )
+    candidate_ids = select(col(Slot.id)).where(*conditions)
+    # One grouped count over the candidate slots' active bookings, outer-joined so
+    # slots nobody booked yet still appear, instead of two counts per slot.
+    counts = (
+        select(
+            col(Booking.slot_id).label("slot_id"),
+            func.sum(case((col(Booking.status) == BookingStatus.BOOKED, 1), else_=0)).label(
+                "booked"
+            ),
+            func.sum(case((col(Booking.status) == BookingStatus.WAITLISTED, 1), else_=0)).label(
+                "waitlisted"
+            ),
+        )
+        .where(
+            col(Booking.status).in_(ACTIVE_BOOKING_STATUSES),
+            col(Booking.slot_id).in_(candidate_ids),
+        )
+        .group_by(col(Booking.slot_id))
+        .subquery()
+    )
+    order: list[Any] = []
+    if prefer_site_id is not None:
+        order.append(case((col(Slot.site_id) == prefer_site_id, 0), else_=1))
+    order += [col(Slot.starts_at), col(Slot.id)]
+    statement = (
+        select(
+            Slot,
+            func.coalesce(counts.c.booked, 0),
+            func.coalesce(counts.c.waitlisted, 0),
+        )
+        .outerjoin(counts, counts.c.slot_id == col(Slot.id))
+        .where(*conditions)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(statement)).all()
+    return [
+        SlotAvailability(slot=slot, booked=int(booked), waitlisted=int(waitlisted))
+        for slot, booked, waitlisted in rows
+    ]
+
+
+async def count_upcoming(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    kind: SlotKind | None = None,
+    site_id: int | None = None,
+    partner_id: int | None = None,
+    topic: str | None = None,
+    days: int = 14,
+) -> int:
+    """How many slots `list_upcoming` would page through with the same filters."""
+    conditions = _upcoming_conditions(
+        now, kind=kind, site_id=site_id, partner_id=partner_id, topic=topic, days=days
+    )
+    statement = select(func.count()).select_from(Slot).where(*conditions)
+    return int((await session.scalars(statement)).one())
+
+
+async def my_bookings(session: AsyncSession, *, now: datetime, youth_id: int) -> MyBookings:
+    """What the youth holds or waits for (soonest first), then their history (latest first)."""
+    is_upcoming = and_(col(Booking.status).in_(ACTIVE_BOOKING_STATUSES), col(Slot.ends_at) > now)
+    base = (
+        select(Booking, Slot)
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(col(Booking.youth_id) == youth_id)
+    )
+    upcoming_rows = (
+        await session.execute(base.where(is_upcoming).order_by(col(Slot.starts_at), col(Slot.id)))
+    ).all()
+    past_rows = (
+        await session.execute(
+            base.where(~is_upcoming)
+            .order_by(col(Slot.starts_at).desc(), col(Booking.id).desc())
+            .limit(MY_PAST_BOOKINGS_LIMIT)
+        )
+    ).all()
+    upcoming = [
+        BookingEntry(booking, slot, await waitlist_position(session, booking))
+        for booking, slot in upcoming_rows
+    ]
+    past = [BookingEntry(booking, slot) for booking, slot in past_rows]
+    return MyBookings(upcoming=upcoming, past=past)
