@@ -20,8 +20,11 @@ PYBABEL := $(VENV)/bin/pybabel
 # Extra arguments for pytest, e.g. `make test ARGS="tests/core -x"`.
 ARGS ?=
 
-I18N_EXTRACT := $(PYBABEL) extract -F babel.cfg -k t -k tn:1,2 -o locales/messages.pot core flows bot admin
-I18N_UPDATE := $(PYBABEL) update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+I18N_EXTRACT := $(PYBABEL) extract -F babel.cfg --no-default-keywords -k t -k tn:1,2 \
+	-c TRANSLATORS: --add-location=file --sort-by-file --project=Passerelle \
+	--copyright-holder="Passerelle contributors" -o locales/messages.pot core flows bot admin
+I18N_UPDATE := $(PYBABEL) update -i locales/messages.pot -d locales -D messages \
+	--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 I18N_COMPILE := $(PYBABEL) compile -d locales -D messages
 
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
