@@ -63,17 +63,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         RUN.postgres.stop()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every database test on each backend its markers allow."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = [
+        name
+        for name in BACKENDS
+        if not (name == "postgresql" and metafunc.definition.get_closest_marker("sqlite_only"))
+        and not (name == "sqlite" and metafunc.definition.get_closest_marker("postgres_only"))
+    ]
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RUN.postgres is not None:
+        return
     kept, dropped = [], []
     for item in items:
-        backend = _backend_of(item)
-        wrong_backend = (
-            backend == "postgresql" and item.get_closest_marker("sqlite_only") is not None
-        ) or (backend == "sqlite" and item.get_closest_marker("postgres_only") is not None)
-        unavailable = backend == "postgresql" and RUN.postgres is None
-        if unavailable and not wrong_backend:
-            RUN.deselected_postgres += 1
-        (dropped if wrong_backend or unavailable else kept).append(item)
+        (dropped if _backend_of(item) == "postgresql" else kept).append(item)
+    RUN.deselected_postgres = len(dropped)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -101,7 +110,7 @@ def _backend_of(item: pytest.Item) -> str | None:
     return callspec.params.get("backend") if callspec is not None else None
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
