@@ -12,6 +12,7 @@ Sessions are SQLAlchemy's `AsyncSession`. Queries use `sqlmodel.select` and
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.url: URL = engine.url
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         self._writer = async_sessionmaker(engine, expire_on_commit=False)
         self._reader = async_sessionmaker(
             engine.execution_options(**{_READ_ONLY: True}),
@@ -53,7 +55,14 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits when the block ends, rolls back if it raises."""
-        async with self._writer() as session, session.begin():
+        if self._sqlite_writer is None:
+            async with self._writer() as session, session.begin():
+                yield session
+            return
+        # SQLite has one writer at a time. Queueing this process's writers here hands
+        # the lock over at once, instead of each waiting connection sleeping and
+        # polling in SQLite's busy handler; other processes still meet the busy timeout.
+        async with self._sqlite_writer, self._writer() as session, session.begin():
             yield session
 
     @asynccontextmanager
