@@ -7,9 +7,10 @@ range since the last run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +19,19 @@ from sqlmodel import col, func, select
 from core.clock import Clock
 from core.config import Settings
 from core.db import Database
-from core.demo_data import PARTNERS, SITES, WEEKLY_OFFERS, WeeklyOffer
+from core.demo_data import PARTNERS, SITES, WEEKLY_OFFERS, DemoPartner, DemoSite, WeeklyOffer
 from core.models import Partner, Site, Slot, SlotKind, SlotSeries
 
 DEMO_WEEKS = 4
+
+
+class _HasCode(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+_Coded = TypeVar("_Coded", Site, Partner)
+_Demo = TypeVar("_Demo", bound=_HasCode)
 
 
 @dataclass
@@ -50,39 +60,46 @@ async def seed_demo(
 
 
 async def _upsert_sites(session: AsyncSession, report: SeedReport) -> dict[str, Site]:
-    existing = {site.code: site for site in await session.scalars(select(Site))}
-    for demo in SITES:
-        if demo.code in existing:
-            continue
-        site = Site(
-            code=demo.code,
-            name=demo.name,
-            address=demo.address,
-            arrondissement=demo.arrondissement,
-            latitude=demo.latitude,
-            longitude=demo.longitude,
-            opening_hours=demo.opening_hours,
-        )
-        session.add(site)
-        existing[demo.code] = site
-        report.sites += 1
-    await session.flush()
-    return existing
+    sites, report.sites = await _upsert_by_code(session, Site, SITES, _site)
+    return sites
 
 
 async def _upsert_partners(session: AsyncSession, report: SeedReport) -> dict[str, Partner]:
-    existing = {partner.code: partner for partner in await session.scalars(select(Partner))}
-    for demo in PARTNERS:
-        if demo.code in existing:
-            continue
-        partner = Partner(
-            code=demo.code, name=demo.name, category=demo.category, description=demo.description
-        )
-        session.add(partner)
-        existing[demo.code] = partner
-        report.partners += 1
+    partners, report.partners = await _upsert_by_code(session, Partner, PARTNERS, _partner)
+    return partners
+
+
+async def _upsert_by_code(
+    session: AsyncSession,
+    model: type[_Coded],
+    demos: Iterable[_Demo],
+    build: Callable[[_Demo], _Coded],
+) -> tuple[dict[str, _Coded], int]:
+    """Rows by code, adding the demo ones that are missing; also says how many were added."""
+    existing = {row.code: row for row in await session.scalars(select(model))}
+    missing = [build(demo) for demo in demos if demo.code not in existing]
+    session.add_all(missing)
     await session.flush()
-    return existing
+    existing.update((row.code, row) for row in missing)
+    return existing, len(missing)
+
+
+def _site(demo: DemoSite) -> Site:
+    return Site(
+        code=demo.code,
+        name=demo.name,
+        address=demo.address,
+        arrondissement=demo.arrondissement,
+        latitude=demo.latitude,
+        longitude=demo.longitude,
+        opening_hours=demo.opening_hours,
+    )
+
+
+def _partner(demo: DemoPartner) -> Partner:
+    return Partner(
+        code=demo.code, name=demo.name, category=demo.category, description=demo.description
+    )
 
 
 async def _seed_offer(
