@@ -21,7 +21,7 @@ from core.booking.errors import (
     YouthNotFound,
 )
 from core.booking.operations import BookingOutcome, CancelOutcome
-from core.booking.queries import BookingEntry, MyBookings, SlotAvailability
+from core.booking.queries import BookingEntry, MyBookings, SlotAvailability, SlotFilter
 from core.booking.service import BookingService
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "SlotAlreadyStarted",
     "SlotAvailability",
     "SlotCancelled",
+    "SlotFilter",
     "SlotFull",
     "SlotNotFound",
     "WeeklyFoodParcelLimit",

@@ -22,6 +22,41 @@ MY_PAST_BOOKINGS_LIMIT = 20
 
 
 @dataclass(frozen=True)
+class SlotFilter:
+    """Which bookable slots to list: every criterion left as None matches any slot."""
+
+    kind: SlotKind | None = None
+    site_id: int | None = None
+    partner_id: int | None = None
+    topic: str | None = None
+    # How far ahead to look, from now.
+    days: int = 14
+
+    def conditions(self, now: datetime) -> list[ColumnElement[bool]]:
+        """Slots open for booking at `now` and starting within `days` that match the
+        criteria (the same rules as `rules.check_bookable`, in SQL)."""
+        conditions: list[ColumnElement[bool]] = [
+            col(Slot.status) == SlotStatus.SCHEDULED,
+            col(Slot.starts_at) > now,
+            col(Slot.starts_at) < now + timedelta(days=self.days),
+            or_(col(Slot.booking_opens_at).is_(None), col(Slot.booking_opens_at) <= now),
+            or_(col(Slot.booking_closes_at).is_(None), col(Slot.booking_closes_at) > now),
+        ]
+        criteria = (
+            (Slot.kind, self.kind),
+            (Slot.site_id, self.site_id),
+            (Slot.partner_id, self.partner_id),
+            (Slot.topic, self.topic),
+        )
+        conditions += [col(column) == value for column, value in criteria if value is not None]
+        return conditions
+
+
+# Every bookable slot of the next 14 days: what a youth sees before narrowing anything down.
+DEFAULT_SLOT_FILTER = SlotFilter()
+
+
+@dataclass(frozen=True)
 class SlotAvailability:
     slot: Slot
     booked: int
@@ -63,9 +98,12 @@ async def active_booking(session: AsyncSession, *, youth_id: int, slot_id: int) 
     return await session.scalar(statement)
 
 
-async def count_with_status(session: AsyncSession, slot_id: int, status: BookingStatus) -> int:
+async def count_with_status(
+    session: AsyncSession, slot_id: int, status: BookingStatus, *also: ColumnElement[bool]
+) -> int:
+    """How many of the slot's bookings have `status` and meet every condition in `also`."""
     statement = select(func.count()).where(
-        col(Booking.slot_id) == slot_id, col(Booking.status) == status
+        col(Booking.slot_id) == slot_id, col(Booking.status) == status, *also
     )
     return int((await session.scalars(statement)).one())
 
@@ -75,15 +113,11 @@ async def waitlist_position(session: AsyncSession, booking: Booking) -> int | No
     if booking.status != BookingStatus.WAITLISTED:
         return None
     # First come, first served; the id breaks ties between bookings made in the same instant.
-    ahead = select(func.count()).where(
-        col(Booking.slot_id) == booking.slot_id,
-        col(Booking.status) == BookingStatus.WAITLISTED,
-        or_(
-            col(Booking.created_at) < booking.created_at,
-            and_(col(Booking.created_at) == booking.created_at, col(Booking.id) < booking.id),
-        ),
+    ahead = or_(
+        col(Booking.created_at) < booking.created_at,
+        and_(col(Booking.created_at) == booking.created_at, col(Booking.id) < booking.id),
     )
-    return int((await session.scalars(ahead)).one()) + 1
+    return await count_with_status(session, booking.slot_id, BookingStatus.WAITLISTED, ahead) + 1
 
 
 async def food_parcel_bookings_in_week_of(
@@ -106,52 +140,17 @@ async def food_parcel_bookings_in_week_of(
     return [(status, starts_at) for status, starts_at in (await session.execute(statement)).all()]
 
 
-def _upcoming_conditions(
-    now: datetime,
-    *,
-    kind: SlotKind | None,
-    site_id: int | None,
-    partner_id: int | None,
-    topic: str | None,
-    days: int,
-) -> list[ColumnElement[bool]]:
-    """Slots open for booking right now and starting within `days` (same rules as
-    `rules.check_bookable`, in SQL)."""
-    conditions: list[ColumnElement[bool]] = [
-        col(Slot.status) == SlotStatus.SCHEDULED,
-        col(Slot.starts_at) > now,
-        col(Slot.starts_at) < now + timedelta(days=days),
-        or_(col(Slot.booking_opens_at).is_(None), col(Slot.booking_opens_at) <= now),
-        or_(col(Slot.booking_closes_at).is_(None), col(Slot.booking_closes_at) > now),
-    ]
-    if kind is not None:
-        conditions.append(col(Slot.kind) == kind)
-    if site_id is not None:
-        conditions.append(col(Slot.site_id) == site_id)
-    if partner_id is not None:
-        conditions.append(col(Slot.partner_id) == partner_id)
-    if topic is not None:
-        conditions.append(col(Slot.topic) == topic)
-    return conditions
-
-
 async def list_upcoming(
     session: AsyncSession,
     *,
     now: datetime,
-    kind: SlotKind | None = None,
-    site_id: int | None = None,
-    partner_id: int | None = None,
-    topic: str | None = None,
-    days: int = 14,
+    filters: SlotFilter = DEFAULT_SLOT_FILTER,
     limit: int = 5,
     offset: int = 0,
     prefer_site_id: int | None = None,
 ) -> list[SlotAvailability]:
     """Bookable slots with their seat counts, the youth's own site first, then by start."""
-    conditions = _upcoming_conditions(
-        now, kind=kind, site_id=site_id, partner_id=partner_id, topic=topic, days=days
-    )
+    conditions = filters.conditions(now)
     candidate_ids = select(col(Slot.id)).where(*conditions)
     # One grouped count over the candidate slots' active bookings, outer-joined so
     # slots nobody booked yet still appear, instead of two counts per slot.
@@ -196,20 +195,10 @@ async def list_upcoming(
 
 
 async def count_upcoming(
-    session: AsyncSession,
-    *,
-    now: datetime,
-    kind: SlotKind | None = None,
-    site_id: int | None = None,
-    partner_id: int | None = None,
-    topic: str | None = None,
-    days: int = 14,
+    session: AsyncSession, *, now: datetime, filters: SlotFilter = DEFAULT_SLOT_FILTER
 ) -> int:
     """How many slots `list_upcoming` would page through with the same filters."""
-    conditions = _upcoming_conditions(
-        now, kind=kind, site_id=site_id, partner_id=partner_id, topic=topic, days=days
-    )
-    statement = select(func.count()).select_from(Slot).where(*conditions)
+    statement = select(func.count()).select_from(Slot).where(*filters.conditions(now))
     return int((await session.scalars(statement)).one())
 
 

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import TypeVar
+from functools import partial
+from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import operations, queries
 from core.booking.operations import BookingOutcome, CancelOutcome
-from core.booking.queries import MyBookings, SlotAvailability
+from core.booking.queries import DEFAULT_SLOT_FILTER, MyBookings, SlotAvailability, SlotFilter
 from core.clock import Clock
 from core.config import Settings
 from core.db import Database
 from core.models import CancelledBy
-from core.models.enums import SlotKind
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 # PostgreSQL aborts one side of a deadlock (40P01) or of a serialization conflict
 # (40001); the whole unit of work is safe to run again from the start.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 MAX_ATTEMPTS = 4
+
+
+class SessionStep(Protocol[T_co]):
+    """An operation or query with its arguments bound, still to be given a session
+    and the instant it runs at: the shape of everything in `operations` and `queries`."""
+
+    def __call__(self, session: AsyncSession, *, now: datetime) -> Awaitable[T_co]: ...
 
 
 class BookingService:
@@ -40,17 +48,14 @@ class BookingService:
         interpreter_language: str | None = None,
         note: str | None = None,
     ) -> BookingOutcome:
-        async def attempt(session: AsyncSession, now: datetime) -> BookingOutcome:
-            return await operations.book(
-                session,
-                now=now,
-                tz=self._settings.tz,
-                youth_id=youth_id,
-                slot_id=slot_id,
-                interpreter_language=interpreter_language,
-                note=note,
-            )
-
+        attempt = partial(
+            operations.book,
+            tz=self._settings.tz,
+            youth_id=youth_id,
+            slot_id=slot_id,
+            interpreter_language=interpreter_language,
+            note=note,
+        )
         try:
             return await self._write(attempt)
         except IntegrityError:
@@ -67,78 +72,52 @@ class BookingService:
         reason: str | None = None,
         youth_id: int | None = None,
     ) -> CancelOutcome:
-        async def attempt(session: AsyncSession, now: datetime) -> CancelOutcome:
-            return await operations.cancel(
-                session, now=now, booking_id=booking_id, by=by, reason=reason, youth_id=youth_id
+        return await self._write(
+            partial(
+                operations.cancel, booking_id=booking_id, by=by, reason=reason, youth_id=youth_id
             )
-
-        return await self._write(attempt)
+        )
 
     async def excuse(
         self, *, booking_id: int, youth_id: int, reason: str | None = None
     ) -> CancelOutcome:
-        async def attempt(session: AsyncSession, now: datetime) -> CancelOutcome:
-            return await operations.excuse(
-                session, now=now, booking_id=booking_id, youth_id=youth_id, reason=reason
-            )
-
-        return await self._write(attempt)
+        return await self._write(
+            partial(operations.excuse, booking_id=booking_id, youth_id=youth_id, reason=reason)
+        )
 
     async def list_upcoming(
         self,
         *,
-        kind: SlotKind | None = None,
-        site_id: int | None = None,
-        partner_id: int | None = None,
-        topic: str | None = None,
-        days: int = 14,
+        filters: SlotFilter = DEFAULT_SLOT_FILTER,
         limit: int = 5,
         offset: int = 0,
         prefer_site_id: int | None = None,
     ) -> list[SlotAvailability]:
-        async with self._database.reading() as session:
-            return await queries.list_upcoming(
-                session,
-                now=self._clock.now(),
-                kind=kind,
-                site_id=site_id,
-                partner_id=partner_id,
-                topic=topic,
-                days=days,
+        return await self._read(
+            partial(
+                queries.list_upcoming,
+                filters=filters,
                 limit=limit,
                 offset=offset,
                 prefer_site_id=prefer_site_id,
             )
+        )
 
-    async def count_upcoming(
-        self,
-        *,
-        kind: SlotKind | None = None,
-        site_id: int | None = None,
-        partner_id: int | None = None,
-        topic: str | None = None,
-        days: int = 14,
-    ) -> int:
-        async with self._database.reading() as session:
-            return await queries.count_upcoming(
-                session,
-                now=self._clock.now(),
-                kind=kind,
-                site_id=site_id,
-                partner_id=partner_id,
-                topic=topic,
-                days=days,
-            )
+    async def count_upcoming(self, *, filters: SlotFilter = DEFAULT_SLOT_FILTER) -> int:
+        return await self._read(partial(queries.count_upcoming, filters=filters))
 
     async def my_bookings(self, *, youth_id: int) -> MyBookings:
-        async with self._database.reading() as session:
-            return await queries.my_bookings(session, now=self._clock.now(), youth_id=youth_id)
+        return await self._read(partial(queries.my_bookings, youth_id=youth_id))
 
-    async def _write(self, operation: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    async def _read(self, query: SessionStep[T]) -> T:
+        async with self._database.reading() as session:
+            return await query(session, now=self._clock.now())
+
+    async def _write(self, operation: SessionStep[T]) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self._database.transaction() as session:
-                    return await operation(session, self._clock.now())
+                    return await operation(session, now=self._clock.now())
             except DBAPIError as error:
                 if attempt == MAX_ATTEMPTS or not _is_retryable(error):
                     raise

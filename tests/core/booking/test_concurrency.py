@@ -10,47 +10,26 @@ from collections import Counter
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from core.booking import BookingService, operations
 from core.clock import ManualClock
-from core.config import PROJECT_ROOT, Settings
-from core.db import Database
+from core.config import PROJECT_ROOT
 from core.models import Booking, BookingStatus
-from tests.support.factories import make_slot, make_youths
+from tests.core.booking.rows import BookingRows
 
 WORKERS = 3
 YOUTHS_PER_WORKER = 40
 CAPACITY = 20
 
 
-async def _slot_and_youths(
-    database: Database, clock: ManualClock, capacity: int, youths: int
-) -> tuple[int, list[int]]:
-    async with database.transaction() as session:
-        slot = await make_slot(session, clock.now(), capacity=capacity)
-        created = await make_youths(session, clock.now(), youths)
-    assert slot.id is not None
-    return slot.id, [youth.id for youth in created if youth.id is not None]
-
-
-async def _bookings_of(database: Database, slot_id: int) -> list[Booking]:
-    async with database.reading() as session:
-        statement = select(Booking).where(col(Booking.slot_id) == slot_id)
-        return list(await session.scalars(statement))
-
-
-async def test_200_youths_at_once_on_20_seats(
-    database: Database, clock: ManualClock, settings: Settings
-) -> None:
-    slot_id, youths = await _slot_and_youths(database, clock, capacity=20, youths=200)
-    service = BookingService(database, clock, settings)
+async def test_200_youths_at_once_on_20_seats(service: BookingService, rows: BookingRows) -> None:
+    slot, youths = await rows.slot_and_youths(200, capacity=20)
 
     outcomes = await asyncio.gather(
-        *(service.book(youth_id=youth, slot_id=slot_id) for youth in youths)
+        *(service.book(youth_id=youth, slot_id=slot.id) for youth in youths)
     )
 
-    stored = await _bookings_of(database, slot_id)
+    stored = await rows.bookings_of(slot.id)
     assert Counter(b.status for b in stored) == {
         BookingStatus.BOOKED: 20,
         BookingStatus.WAITLISTED: 180,
@@ -62,27 +41,24 @@ async def test_200_youths_at_once_on_20_seats(
 
 
 async def test_one_youth_tapping_20_times_at_once_gets_one_booking(
-    database: Database, clock: ManualClock, settings: Settings
+    service: BookingService, rows: BookingRows
 ) -> None:
-    slot_id, [youth] = await _slot_and_youths(database, clock, capacity=5, youths=1)
-    service = BookingService(database, clock, settings)
+    slot, [youth] = await rows.slot_and_youths(1, capacity=5)
 
     outcomes = await asyncio.gather(
-        *(service.book(youth_id=youth, slot_id=slot_id) for _ in range(20))
+        *(service.book(youth_id=youth, slot_id=slot.id) for _ in range(20))
     )
 
-    [stored] = await _bookings_of(database, slot_id)
+    [stored] = await rows.bookings_of(slot.id)
     assert {outcome.booking.id for outcome in outcomes} == {stored.id}
     assert [outcome.created for outcome in outcomes].count(True) == 1
     assert stored.status == BookingStatus.BOOKED
 
 
 async def test_several_processes_never_overbook(
-    database: Database, database_url: str, clock: ManualClock
+    rows: BookingRows, database_url: str, clock: ManualClock
 ) -> None:
-    slot_id, youths = await _slot_and_youths(
-        database, clock, capacity=CAPACITY, youths=WORKERS * YOUTHS_PER_WORKER + 1
-    )
+    slot, youths = await rows.slot_and_youths(WORKERS * YOUTHS_PER_WORKER + 1, capacity=CAPACITY)
     # Every process also books for the same youth: a double tap across processes.
     shared, youths = youths[0], youths[1:]
     shares = [
@@ -90,14 +66,14 @@ async def test_several_processes_never_overbook(
         for i in range(WORKERS)
     ]
 
-    results = await _race_in_processes(database_url, slot_id, clock, shares)
+    results = await _race_in_processes(database_url, slot.id, clock, shares)
 
     attempts = [attempt for result in results for attempt in result]
     assert len(attempts) == WORKERS * (YOUTHS_PER_WORKER + 1)
     created = [attempt for attempt in attempts if attempt[3]]
     assert sorted(youth for youth, *_ in created) == sorted([shared, *youths])
     assert len({attempt[1] for attempt in attempts if attempt[0] == shared}) == 1
-    stored = await _bookings_of(database, slot_id)
+    stored = await rows.bookings_of(slot.id)
     assert {b.id: b.status.value for b in stored} == {
         booking_id: status for _, booking_id, status, _ in created
     }
@@ -152,11 +128,9 @@ async def _failure(worker: asyncio.subprocess.Process) -> str:
 
 
 async def test_a_race_past_the_check_is_caught_by_the_unique_index(
-    database: Database, clock: ManualClock, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    service: BookingService, rows: BookingRows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    slot_id, [youth] = await _slot_and_youths(database, clock, capacity=5, youths=1)
-    service = BookingService(database, clock, settings)
-    first = await service.book(youth_id=youth, slot_id=slot_id)
+    slot, youth, first = await rows.held_seat(service, capacity=5)
     # As if another process had committed its booking just after our check ran.
     real_check = operations.active_booking
     blind_once = iter([True])
@@ -166,8 +140,8 @@ async def test_a_race_past_the_check_is_caught_by_the_unique_index(
 
     monkeypatch.setattr(operations, "active_booking", check_that_misses_once)
 
-    again = await service.book(youth_id=youth, slot_id=slot_id)
+    again = await service.book(youth_id=youth, slot_id=slot.id)
 
     assert not again.created
     assert again.booking.id == first.booking.id
-    assert len(await _bookings_of(database, slot_id)) == 1
+    assert len(await rows.bookings_of(slot.id)) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.booking import BookingService
+from core.booking import BookingService, SlotFilter
 from core.clock import ManualClock
 from core.db import Database
 from core.models import BookingStatus, SlotKind
@@ -36,12 +36,12 @@ class TestListUpcoming:
             last_day = await make_slot(session, now, starts_in=timedelta(days=14) - SECOND)
 
         listed = await service.list_upcoming(limit=10)
-        further = await service.list_upcoming(days=30, limit=10)
+        further = await service.list_upcoming(filters=SlotFilter(days=30), limit=10)
 
         assert [a.slot.id for a in listed] == [bookable.id, last_day.id]
         assert await service.count_upcoming() == 2
         assert [a.slot.id for a in further] == [bookable.id, last_day.id, too_far.id]
-        assert await service.count_upcoming(days=30) == 3
+        assert await service.count_upcoming(filters=SlotFilter(days=30)) == 3
 
     async def test_filters_by_kind_site_partner_and_topic(
         self, service: BookingService, database: Database, clock: ManualClock
@@ -54,17 +54,18 @@ class TestListUpcoming:
             cv = await make_slot(session, now, topic="cv", partner_id=partner.id)
             housing = await make_slot(session, now, topic="logement", site_id=site.id)
 
-        async def ids(**filters: object) -> list[int | None]:
-            listed = await service.list_upcoming(limit=10, **filters)
-            assert await service.count_upcoming(**filters) == len(listed)
+        async def ids(filters: SlotFilter) -> list[int | None]:
+            listed = await service.list_upcoming(filters=filters, limit=10)
+            assert await service.count_upcoming(filters=filters) == len(listed)
             return [a.slot.id for a in listed]
 
-        assert await ids(kind=SlotKind.FOOD_PARCEL) == [pickup.id]
-        assert await ids(kind=SlotKind.WORKSHOP) == [cv.id, housing.id]
-        assert await ids(site_id=site.id) == [pickup.id, housing.id]
-        assert await ids(partner_id=partner.id) == [cv.id]
-        assert await ids(topic="logement") == [housing.id]
-        assert await ids(kind=SlotKind.APPOINTMENT) == []
+        assert await ids(SlotFilter(kind=SlotKind.FOOD_PARCEL)) == [pickup.id]
+        assert await ids(SlotFilter(kind=SlotKind.WORKSHOP)) == [cv.id, housing.id]
+        assert await ids(SlotFilter(site_id=site.id)) == [pickup.id, housing.id]
+        assert await ids(SlotFilter(partner_id=partner.id)) == [cv.id]
+        assert await ids(SlotFilter(topic="logement")) == [housing.id]
+        assert await ids(SlotFilter(kind=SlotKind.WORKSHOP, site_id=site.id)) == [housing.id]
+        assert await ids(SlotFilter(kind=SlotKind.APPOINTMENT)) == []
 
     async def test_own_site_first_then_by_start_and_paged(
         self, service: BookingService, database: Database, clock: ManualClock

@@ -98,27 +98,22 @@ class TestFoodParcelWeek:
         assert rules.food_parcel_week(sunday_night, PARIS) == (2026, 48)
         assert rules.food_parcel_week(monday_early, PARIS) == (2026, 49)
 
-    def test_the_week_turns_at_local_midnight_after_clocks_go_back(self) -> None:
-        # Summer time ends on Sunday 2026-10-25: Monday midnight is then 23:00 UTC.
-        assert rules.food_parcel_week(datetime(2026, 10, 25, 22, 59, tzinfo=UTC), PARIS) == (
-            2026,
-            43,
-        )
-        assert rules.food_parcel_week(datetime(2026, 10, 25, 23, 0, tzinfo=UTC), PARIS) == (
-            2026,
-            44,
-        )
-
-    def test_the_week_turns_at_local_midnight_after_clocks_go_forward(self) -> None:
-        # Summer time starts on Sunday 2027-03-28: Monday midnight is then 22:00 UTC.
-        assert rules.food_parcel_week(datetime(2027, 3, 28, 21, 59, tzinfo=UTC), PARIS) == (
-            2027,
-            12,
-        )
-        assert rules.food_parcel_week(datetime(2027, 3, 28, 22, 0, tzinfo=UTC), PARIS) == (
-            2027,
-            13,
-        )
+    @pytest.mark.parametrize(
+        ("monday_midnight", "week_before"),
+        [
+            # Summer time ends on Sunday 2026-10-25: Monday midnight is then 23:00 UTC.
+            pytest.param(datetime(2026, 10, 25, 23, 0, tzinfo=UTC), 43, id="clocks-go-back"),
+            # Summer time starts on Sunday 2027-03-28: Monday midnight is then 22:00 UTC.
+            pytest.param(datetime(2027, 3, 28, 22, 0, tzinfo=UTC), 12, id="clocks-go-forward"),
+        ],
+    )
+    def test_the_week_turns_at_local_midnight_after_a_clock_change(
+        self, monday_midnight: datetime, week_before: int
+    ) -> None:
+        year = monday_midnight.year
+        last_minute = monday_midnight - timedelta(minutes=1)
+        assert rules.food_parcel_week(last_minute, PARIS) == (year, week_before)
+        assert rules.food_parcel_week(monday_midnight, PARIS) == (year, week_before + 1)
 
     def test_a_week_spanning_the_autumn_change_lasts_an_hour_longer(self) -> None:
         start, end = rules.food_parcel_week_bounds(paris(2026, 10, 22, 14, 0), PARIS)

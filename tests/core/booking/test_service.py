@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
 
 from core.booking import BookingService, errors, operations
 from core.clock import ManualClock
 from core.db import Database
 from core.models import (
-    Booking,
     BookingStatus,
     CancelledBy,
     OutboxKind,
     OutboxStatus,
     Reminder,
-    Slot,
     SlotKind,
 )
 from core.models.enums import SlotStatus
+from tests.core.booking.rows import BookingRows
 from tests.support.factories import (
     make_booking,
     make_site,
@@ -35,33 +33,11 @@ from tests.support.factories import (
 SECOND = timedelta(seconds=1)
 
 
-async def _slot(database: Database, now: datetime, **options: object) -> Slot:
-    async with database.transaction() as session:
-        return await make_slot(session, now, **options)
-
-
-async def _youths(database: Database, now: datetime, count: int) -> list[int]:
-    async with database.transaction() as session:
-        return [youth.id for youth in await make_youths(session, now, count)]
-
-
-async def _bookings_of(database: Database, slot_id: int | None) -> list[Booking]:
-    async with database.reading() as session:
-        statement = select(Booking).where(col(Booking.slot_id) == slot_id).order_by(col(Booking.id))
-        return list(await session.scalars(statement))
-
-
-async def _outbox(database: Database) -> list[Reminder]:
-    async with database.reading() as session:
-        return list(await session.scalars(select(Reminder).order_by(col(Reminder.id))))
-
-
 class TestBook:
     async def test_a_free_seat_is_booked_with_its_details(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
+        slot, [youth] = await rows.slot_and_youths(1)
 
         outcome = await service.book(
             youth_id=youth, slot_id=slot.id, interpreter_language="ar", note="en fauteuil"
@@ -69,7 +45,7 @@ class TestBook:
 
         assert outcome.created
         assert outcome.waitlist_position is None
-        [stored] = await _bookings_of(database, slot.id)
+        [stored] = await rows.bookings_of(slot.id)
         assert stored.id == outcome.booking.id
         assert stored.status == BookingStatus.BOOKED
         assert (stored.youth_id, stored.interpreter_language, stored.note) == (
@@ -80,10 +56,9 @@ class TestBook:
         assert stored.created_at == clock.now()
 
     async def test_a_full_workshop_puts_youths_in_line_in_order(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), capacity=1)
-        first, second, third = await _youths(database, clock.now(), 3)
+        slot, [first, second, third] = await rows.slot_and_youths(3, capacity=1)
 
         seat = await service.book(youth_id=first, slot_id=slot.id)
         clock.advance(SECOND)
@@ -96,22 +71,20 @@ class TestBook:
         assert (line_2.booking.status, line_2.waitlist_position) == (BookingStatus.WAITLISTED, 2)
 
     async def test_a_full_appointment_has_no_waitlist(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now(), kind=SlotKind.APPOINTMENT, capacity=1)
-        first, second = await _youths(database, clock.now(), 2)
+        slot, [first, second] = await rows.slot_and_youths(2, kind=SlotKind.APPOINTMENT, capacity=1)
         await service.book(youth_id=first, slot_id=slot.id)
 
         with pytest.raises(errors.SlotFull):
             await service.book(youth_id=second, slot_id=slot.id)
-        assert len(await _bookings_of(database, slot.id)) == 1
+        assert len(await rows.bookings_of(slot.id)) == 1
 
     @pytest.mark.parametrize("capacity", [1, 5])
     async def test_booking_twice_returns_the_same_booking(
-        self, service: BookingService, database: Database, clock: ManualClock, capacity: int
+        self, service: BookingService, rows: BookingRows, clock: ManualClock, capacity: int
     ) -> None:
-        slot = await _slot(database, clock.now(), capacity=capacity)
-        first, second = await _youths(database, clock.now(), 2)
+        slot, [first, second] = await rows.slot_and_youths(2, capacity=capacity)
         await service.book(youth_id=first, slot_id=slot.id)
 
         initial = await service.book(youth_id=second, slot_id=slot.id)
@@ -123,14 +96,12 @@ class TestBook:
         assert again.booking.id == initial.booking.id
         assert again.booking.status == initial.booking.status
         assert again.waitlist_position == initial.waitlist_position
-        assert len(await _bookings_of(database, slot.id)) == 2
+        assert len(await rows.bookings_of(slot.id)) == 2
 
     async def test_a_youth_who_cancelled_can_book_again(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
-        first = await service.book(youth_id=youth, slot_id=slot.id)
+        slot, youth, first = await rows.held_seat(service)
         await service.cancel(booking_id=first.booking.id, by=CancelledBy.YOUTH, youth_id=youth)
 
         again = await service.book(youth_id=youth, slot_id=slot.id)
@@ -194,21 +165,21 @@ class TestBook:
             await service.book(youth_id=youth.id, slot_id=thursday.id)
 
     async def test_the_window_closed_one_second_ago(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), booking_closes_at=clock.now() + SECOND)
-        [youth] = await _youths(database, clock.now(), 1)
+        slot, [youth] = await rows.slot_and_youths(1, booking_closes_at=clock.now() + SECOND)
         clock.advance(2 * SECOND)
 
         with pytest.raises(errors.BookingWindowClosed):
             await service.book(youth_id=youth, slot_id=slot.id)
-        assert await _bookings_of(database, slot.id) == []
+        assert await rows.bookings_of(slot.id) == []
 
     async def test_the_window_not_open_yet(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), booking_opens_at=clock.now() + timedelta(days=1))
-        [youth] = await _youths(database, clock.now(), 1)
+        slot, [youth] = await rows.slot_and_youths(
+            1, booking_opens_at=clock.now() + timedelta(days=1)
+        )
 
         with pytest.raises(errors.BookingWindowNotOpen):
             await service.book(youth_id=youth, slot_id=slot.id)
@@ -216,19 +187,15 @@ class TestBook:
         assert (await service.book(youth_id=youth, slot_id=slot.id)).created
 
     async def test_a_cancelled_slot_cannot_be_booked(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now(), status=SlotStatus.CANCELLED)
-        [youth] = await _youths(database, clock.now(), 1)
+        slot, [youth] = await rows.slot_and_youths(1, status=SlotStatus.CANCELLED)
 
         with pytest.raises(errors.SlotCancelled):
             await service.book(youth_id=youth, slot_id=slot.id)
 
-    async def test_unknown_slot_and_youth(
-        self, service: BookingService, database: Database, clock: ManualClock
-    ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
+    async def test_unknown_slot_and_youth(self, service: BookingService, rows: BookingRows) -> None:
+        slot, [youth] = await rows.slot_and_youths(1)
 
         with pytest.raises(errors.SlotNotFound):
             await service.book(youth_id=youth, slot_id=999_999)
@@ -238,10 +205,9 @@ class TestBook:
 
 class TestCancel:
     async def test_cancelling_a_seat_promotes_the_first_in_line_and_queues_the_notice(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, database: Database, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), capacity=1)
-        holder, first_in_line, second_in_line = await _youths(database, clock.now(), 3)
+        slot, [holder, first_in_line, second_in_line] = await rows.slot_and_youths(3, capacity=1)
         seat = await service.book(youth_id=holder, slot_id=slot.id)
         for youth in (first_in_line, second_in_line):
             clock.advance(SECOND)
@@ -276,13 +242,13 @@ class TestCancel:
             BookingStatus.BOOKED,
         )
         assert outcome.promoted.promoted_at == clock.now()
-        by_youth = {b.youth_id: b.status for b in await _bookings_of(database, slot.id)}
+        by_youth = {b.youth_id: b.status for b in await rows.bookings_of(slot.id)}
         assert by_youth == {
             holder: BookingStatus.CANCELLED,
             first_in_line: BookingStatus.BOOKED,
             second_in_line: BookingStatus.WAITLISTED,
         }
-        skipped, sent, notice = await _outbox(database)
+        skipped, sent, notice = await rows.outbox()
         assert (skipped.status, skipped.skip_reason) == (OutboxStatus.SKIPPED, "booking_cancelled")
         assert sent.status == OutboxStatus.SENT
         assert (notice.kind, notice.booking_id, notice.youth_id) == (
@@ -299,10 +265,9 @@ class TestCancel:
         assert my.upcoming[0].waitlist_position == 1
 
     async def test_dropping_a_place_in_line_promotes_nobody(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now(), capacity=1)
-        holder, waiting = await _youths(database, clock.now(), 2)
+        slot, [holder, waiting] = await rows.slot_and_youths(2, capacity=1)
         await service.book(youth_id=holder, slot_id=slot.id)
         line = await service.book(youth_id=waiting, slot_id=slot.id)
 
@@ -311,7 +276,7 @@ class TestCancel:
         )
 
         assert outcome.promoted is None
-        assert await _outbox(database) == []
+        assert await rows.outbox() == []
 
     async def test_a_seat_freed_on_an_overfull_slot_promotes_nobody(
         self, service: BookingService, database: Database, clock: ManualClock
@@ -330,10 +295,9 @@ class TestCancel:
         assert outcome.promoted is None
 
     async def test_someone_elses_booking_is_refused(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now())
-        owner, intruder = await _youths(database, clock.now(), 2)
+        slot, [owner, intruder] = await rows.slot_and_youths(2)
         seat = await service.book(youth_id=owner, slot_id=slot.id)
 
         with pytest.raises(errors.NotYourBooking):
@@ -342,15 +306,13 @@ class TestCancel:
             )
         with pytest.raises(errors.NotYourBooking):
             await service.excuse(booking_id=seat.booking.id, youth_id=intruder)
-        [stored] = await _bookings_of(database, slot.id)
+        [stored] = await rows.bookings_of(slot.id)
         assert stored.status == BookingStatus.BOOKED
 
     async def test_after_the_cut_off_only_staff_may_cancel(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), cancellation_cutoff_minutes=240)
-        [youth] = await _youths(database, clock.now(), 1)
-        seat = await service.book(youth_id=youth, slot_id=slot.id)
+        slot, youth, seat = await rows.held_seat(service, cancellation_cutoff_minutes=240)
         clock.set(slot.starts_at - timedelta(hours=4))
 
         with pytest.raises(errors.CancellationCutoffPassed):
@@ -361,11 +323,9 @@ class TestCancel:
         assert outcome.booking.cancelled_by == CancelledBy.STAFF
 
     async def test_a_youth_cancels_one_second_before_the_cut_off(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), cancellation_cutoff_minutes=240)
-        [youth] = await _youths(database, clock.now(), 1)
-        seat = await service.book(youth_id=youth, slot_id=slot.id)
+        slot, youth, seat = await rows.held_seat(service, cancellation_cutoff_minutes=240)
         clock.set(slot.starts_at - timedelta(hours=4) - SECOND)
 
         outcome = await service.cancel(
@@ -374,11 +334,9 @@ class TestCancel:
         assert outcome.booking.status == BookingStatus.CANCELLED
 
     async def test_cancelling_twice_is_refused(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows
     ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
-        seat = await service.book(youth_id=youth, slot_id=slot.id)
+        _, youth, seat = await rows.held_seat(service)
         await service.cancel(booking_id=seat.booking.id, by=CancelledBy.YOUTH, youth_id=youth)
 
         with pytest.raises(errors.NotCancellable):
@@ -389,10 +347,9 @@ class TestCancel:
 
 class TestExcuse:
     async def test_cant_come_after_the_cut_off_frees_the_seat_for_the_line(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now(), capacity=1)
-        holder, waiting = await _youths(database, clock.now(), 2)
+        slot, [holder, waiting] = await rows.slot_and_youths(2, capacity=1)
         seat = await service.book(youth_id=holder, slot_id=slot.id)
         await service.book(youth_id=waiting, slot_id=slot.id)
         clock.set(slot.starts_at - timedelta(minutes=30))
@@ -405,15 +362,13 @@ class TestExcuse:
         assert outcome.booking.cancel_reason == "bus en grève"
         assert outcome.promoted is not None
         assert outcome.promoted.youth_id == waiting
-        [notice] = await _outbox(database)
+        [notice] = await rows.outbox()
         assert notice.kind == OutboxKind.WAITLIST_PROMOTION
 
     async def test_not_once_the_slot_started(
-        self, service: BookingService, database: Database, clock: ManualClock
+        self, service: BookingService, rows: BookingRows, clock: ManualClock
     ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
-        seat = await service.book(youth_id=youth, slot_id=slot.id)
+        slot, youth, seat = await rows.held_seat(service)
         clock.set(slot.starts_at)
 
         with pytest.raises(errors.SlotAlreadyStarted):
@@ -428,15 +383,9 @@ class _DriverError(Exception):
 
 class TestRetries:
     async def test_a_deadlock_victim_is_rolled_back_and_run_again(
-        self,
-        service: BookingService,
-        database: Database,
-        clock: ManualClock,
-        monkeypatch: pytest.MonkeyPatch,
+        self, service: BookingService, rows: BookingRows, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        slot = await _slot(database, clock.now())
-        [youth] = await _youths(database, clock.now(), 1)
-        seat = await service.book(youth_id=youth, slot_id=slot.id)
+        seat = (await rows.held_seat(service)).seat
         real_cancel = operations.cancel
         calls = 0
 
@@ -456,11 +405,7 @@ class TestRetries:
         assert outcome.booking.status == BookingStatus.CANCELLED
 
     async def test_other_database_errors_are_not_retried(
-        self,
-        service: BookingService,
-        database: Database,
-        clock: ManualClock,
-        monkeypatch: pytest.MonkeyPatch,
+        self, service: BookingService, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         calls = 0
 
