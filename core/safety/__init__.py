@@ -1,1 +1,1 @@
-"""Safety first: urgent situations, the helplines that answer them, and the words that reveal them."""
+"""Safety first: urgent situations, the helplines that answer them, the words that reveal them."""

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class Situation(StrEnum):
-    """An answer to "Aujourd'hui, une de ces situations te concerne ?", or what a message revealed."""
+    """An answer to the step-0 question, or what a message revealed."""
 
     NO_SHELTER = "no_shelter"  # nowhere to sleep tonight
     NO_FOOD = "no_food"  # nothing to eat today
