@@ -1,4 +1,4 @@
-"""The self-diagnostic of DESIGN.md §4: questions as data, rules as small pure functions.
+"""The self-diagnostic of DESIGN.md §4: questions as data, rules as data plus small pure functions.
 
 - `questions`: the safety step and the eight domains, and how to walk them;
 - `rules`: from answers to `Signal`s (a need as a data·inclusion `Theme`, a `Priority`);

@@ -1,11 +1,12 @@
-"""From answers to needs: one small pure function per rule of DESIGN.md §4's table.
+"""From answers to needs: the rules of DESIGN.md §4's table.
 
 Each rule reads the answers (question key → answer key; a skipped question is
 absent, and an absent answer never fires a rule) and returns the signals it
 finds, often none. Rules know nothing of next steps: `orientations` turns each
 signal into one. The rules of a domain live in the module of the same name as
-its questions in `core.diagnostic.domains`; adding a rule is writing a function
-there and listing it in that module's `RULES`.
+its questions in `core.diagnostic.domains`; adding a rule is writing a `When`
+entry there (or a small function, when it combines answers or weighs a
+condition) and listing it in that module's `RULES`.
 """
 
 from __future__ import annotations

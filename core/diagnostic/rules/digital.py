@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 from core.diagnostic.domains import digital
-from core.diagnostic.model import Answers
-from core.diagnostic.rules.common import NONE, P1, P2, Rule, Signals, gave
-from core.diagnostic.signals import Signal
+from core.diagnostic.rules.common import P1, P2, OneOf, Rule, When
 from core.diagnostic.themes import Theme
 
-
-def no_phone_or_data(answers: Answers) -> Signals:
-    if gave(answers, digital.PHONE, digital.NO_PHONE):
-        return (Signal(Theme.DIGITAL_EQUIPMENT, P1, "no_phone", digital.PHONE),)
-    if gave(answers, digital.PHONE, digital.NO_PLAN):
-        return (Signal(Theme.INTERNET_ACCESS, P1, "no_data_plan", digital.PHONE),)
-    return NONE
-
-
-def no_computer(answers: Answers) -> Signals:
-    if gave(answers, digital.COMPUTER, "no"):
-        return (Signal(Theme.DIGITAL_EQUIPMENT, P2, "no_computer", digital.COMPUTER),)
-    return NONE
-
-
-def ill_at_ease_online(answers: Answers) -> Signals:
-    if gave(answers, digital.ONLINE, "a_bit", "no"):
-        return (Signal(Theme.ONLINE_PROCEDURES, P2, "ill_at_ease_online", digital.ONLINE),)
-    return NONE
-
+no_phone_or_data = OneOf(
+    When(digital.PHONE, digital.NO_PHONE, "no_phone", ((Theme.DIGITAL_EQUIPMENT, P1),)),
+    When(digital.PHONE, digital.NO_PLAN, "no_data_plan", ((Theme.INTERNET_ACCESS, P1),)),
+)
+no_computer = When(digital.COMPUTER, "no", "no_computer", ((Theme.DIGITAL_EQUIPMENT, P2),))
+ill_at_ease_online = When(
+    digital.ONLINE, ("a_bit", "no"), "ill_at_ease_online", ((Theme.ONLINE_PROCEDURES, P2),)
+)
 
 RULES: tuple[Rule, ...] = (
     no_phone_or_data,

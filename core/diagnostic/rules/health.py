@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from core.diagnostic.domains import health
 from core.diagnostic.model import Answers
-from core.diagnostic.rules.common import NONE, P0, P1, P2, Rule, Signals, gave
+from core.diagnostic.rules.common import NONE, P0, P1, P2, OneOf, Rule, Signals, When, gave
 from core.diagnostic.signals import Signal
 from core.diagnostic.themes import Theme
 
-
-def suicidal_thoughts(answers: Answers) -> Signals:
-    # A "yes" always counts, even if the face was changed afterwards: never unsay it.
-    if gave(answers, health.SUICIDE, "yes"):
-        return (Signal(Theme.MENTAL_HEALTH, P0, "suicidal_thoughts", health.SUICIDE),)
-    return NONE
+# A "yes" always counts, even if the face was changed afterwards: never unsay it.
+suicidal_thoughts = When(health.SUICIDE, "yes", "suicidal_thoughts", ((Theme.MENTAL_HEALTH, P0),))
 
 
 def low_mood(answers: Answers) -> Signals:
@@ -25,23 +21,16 @@ def low_mood(answers: Answers) -> Signals:
     )
 
 
-def untreated_health_problem(answers: Answers) -> Signals:
-    if gave(answers, health.CARE, "yes"):
-        reason = "untreated_health_problem"
-        return (
-            Signal(Theme.ACCESS_TO_CARE, P1, reason, health.CARE),
-            Signal(Theme.MEDICAL_COSTS, P1, reason, health.CARE),
-        )
-    return NONE
-
-
-def worried_about_use(answers: Answers) -> Signals:
-    if gave(answers, health.USE, "yes"):
-        return (Signal(Theme.ADDICTION, P1, "worried_about_use", health.USE),)
-    if gave(answers, health.USE, health.A_LITTLE):
-        return (Signal(Theme.ADDICTION, P2, "a_bit_worried_about_use", health.USE),)
-    return NONE
-
+untreated_health_problem = When(
+    health.CARE,
+    "yes",
+    "untreated_health_problem",
+    ((Theme.ACCESS_TO_CARE, P1), (Theme.MEDICAL_COSTS, P1)),
+)
+worried_about_use = OneOf(
+    When(health.USE, "yes", "worried_about_use", ((Theme.ADDICTION, P1),)),
+    When(health.USE, health.A_LITTLE, "a_bit_worried_about_use", ((Theme.ADDICTION, P2),)),
+)
 
 RULES: tuple[Rule, ...] = (
     suicidal_thoughts,

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from core.diagnostic.domains import mobility
-from core.diagnostic.model import Answers
-from core.diagnostic.rules.common import NONE, P2, Rule, Signals, gave
-from core.diagnostic.signals import Signal
+from core.diagnostic.rules.common import P2, Rule, When
 from core.diagnostic.themes import Theme
 
-
-def no_travel_pass(answers: Answers) -> Signals:
-    if gave(answers, mobility.TRANSPORT, mobility.LICENCE, mobility.NEITHER):
-        return (Signal(Theme.MOBILITY_COSTS, P2, "no_travel_pass", mobility.TRANSPORT),)
-    return NONE
-
-
-def no_way_to_travel(answers: Answers) -> Signals:
-    # With a pass, the licence is a plan for later; with neither, it may open jobs.
-    if gave(answers, mobility.TRANSPORT, mobility.NEITHER):
-        return (Signal(Theme.DRIVING_LICENCE, P2, "no_driving_licence", mobility.TRANSPORT),)
-    return NONE
-
-
-def ill_at_ease_reading_french(answers: Answers) -> Signals:
-    if gave(answers, mobility.FRENCH, "a_bit", "no"):
-        return (Signal(Theme.FRENCH, P2, "ill_at_ease_in_french", mobility.FRENCH),)
-    return NONE
-
+no_travel_pass = When(
+    mobility.TRANSPORT,
+    (mobility.LICENCE, mobility.NEITHER),
+    "no_travel_pass",
+    ((Theme.MOBILITY_COSTS, P2),),
+)
+# With a pass, the licence is a plan for later; with neither, it may open jobs.
+no_way_to_travel = When(
+    mobility.TRANSPORT, mobility.NEITHER, "no_driving_licence", ((Theme.DRIVING_LICENCE, P2),)
+)
+ill_at_ease_reading_french = When(
+    mobility.FRENCH, ("a_bit", "no"), "ill_at_ease_in_french", ((Theme.FRENCH, P2),)
+)
 
 RULES: tuple[Rule, ...] = (
     no_travel_pass,

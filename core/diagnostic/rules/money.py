@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from core.diagnostic.domains import job, money
 from core.diagnostic.model import Answers
-from core.diagnostic.rules.common import NONE, P1, P2, Rule, Signals, gave
+from core.diagnostic.rules.common import NONE, P1, P2, Rule, Signals, When, gave
 from core.diagnostic.signals import Signal
 from core.diagnostic.themes import Theme
 
-
-def skips_meals_often(answers: Answers) -> Signals:
-    if gave(answers, money.MEALS, money.OFTEN):
-        return tuple(
-            Signal(theme, P1, "skips_meals_often", money.MEALS)
-            for theme in (Theme.FOOD_AID, Theme.FINANCIAL_AID, Theme.FOOD)
-        )
-    return NONE
-
-
-def skips_meals_sometimes(answers: Answers) -> Signals:
-    if gave(answers, money.MEALS, money.SOMETIMES):
-        reason = "skips_meals_sometimes"
-        return (
-            Signal(Theme.FOOD_AID, P1, reason, money.MEALS),
-            Signal(Theme.FINANCIAL_AID, P2, reason, money.MEALS),
-            Signal(Theme.FOOD, P2, reason, money.MEALS),
-        )
-    return NONE
+skips_meals_often = When(
+    money.MEALS,
+    money.OFTEN,
+    "skips_meals_often",
+    ((Theme.FOOD_AID, P1), (Theme.FINANCIAL_AID, P1), (Theme.FOOD, P1)),
+)
+skips_meals_sometimes = When(
+    money.MEALS,
+    money.SOMETIMES,
+    "skips_meals_sometimes",
+    ((Theme.FOOD_AID, P1), (Theme.FINANCIAL_AID, P2), (Theme.FOOD, P2)),
+)
 
 
 def no_income_no_activity(answers: Answers) -> Signals:
@@ -44,11 +37,7 @@ def no_bank_account(answers: Answers) -> Signals:
     return (Signal(Theme.BANK_ACCOUNT, P1 if paid else P2, "no_bank_account", money.BANK),)
 
 
-def little_income(answers: Answers) -> Signals:
-    if gave(answers, money.INCOME, money.LITTLE_INCOME):
-        return (Signal(Theme.BUDGET, P2, "little_income", money.INCOME),)
-    return NONE
-
+little_income = When(money.INCOME, money.LITTLE_INCOME, "little_income", ((Theme.BUDGET, P2),))
 
 RULES: tuple[Rule, ...] = (
     skips_meals_often,

@@ -52,7 +52,7 @@ def test_each_goal_rule_fires_on_its_own_goal_only() -> None:
     }
     for rule, goal in own.items():
         for other in other_answers(q.GOAL, goal):
-            assert rule({q.GOAL: other}) == (), (rule.__name__, other)
+            assert rule({q.GOAL: other}) == (), (rule, other)
 
 
 def test_the_current_activity_and_diploma_alone_reveal_nothing() -> None:
