@@ -20,7 +20,7 @@ from core.i18n import CatalogError, Catalogs
 from flows.app import build_engine
 from flows.engine import ConversationEngine
 from flows.events import Event
-from flows.render import RenderedReply, render, to_plain_text
+from flows.render import RenderedReply, render_outcome, to_plain_text
 
 DOWNLOADS = PROJECT_ROOT / "var" / "downloads"
 INTRO = (
@@ -110,9 +110,7 @@ class TerminalChat:
             return
         event = self._event_for(line.strip())
         outcome = await self._engine.handle(event)
-        replies = [
-            render(reply, outcome.locale, self._catalogs, self._tz) for reply in outcome.replies
-        ]
+        replies = render_outcome(outcome, self._catalogs, self._tz)
         choices = print_replies(replies, self._out, self._downloads)
         if choices:
             self._choices = choices

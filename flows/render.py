@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from core.i18n import Catalogs, Text, render_text
-from flows.replies import Label, Reply
+from flows.replies import Label, Outcome, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,11 @@ def render(reply: Reply, locale: str, catalogs: Catalogs, tz: tzinfo) -> Rendere
         venue=venue,
         document=document,
     )
+
+
+def render_outcome(outcome: Outcome, catalogs: Catalogs, tz: tzinfo) -> list[RenderedReply]:
+    """Every reply of one handled event, in the locale the engine settled on."""
+    return [render(reply, outcome.locale, catalogs, tz) for reply in outcome.replies]
 
 
 _TAG = re.compile(r"<[^>]*>")

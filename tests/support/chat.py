@@ -31,7 +31,7 @@ from core.i18n import Catalogs, compile_catalogs
 from flows.app import build_engine
 from flows.engine import ConversationEngine
 from flows.events import Event, EventMeta
-from flows.render import RenderedReply, render
+from flows.render import RenderedReply, render_outcome
 
 # Telegram numbers updates per bot, not per chat: share one sequence.
 _update_ids = itertools.count(1)
@@ -135,9 +135,7 @@ class ChatSimulator:
     async def deliver(self, event: Event, label: str | None = None) -> list[RenderedReply]:
         self.last_event = event
         outcome = await self.engine.handle(event)
-        replies = [
-            render(reply, outcome.locale, self.catalogs, self.tz) for reply in outcome.replies
-        ]
+        replies = render_outcome(outcome, self.catalogs, self.tz)
         self.history.append(Exchange(label or repr(event), outcome.locale, replies))
         if any(reply.keyboard for reply in replies):
             self._keyboard = [row for reply in replies for row in reply.keyboard]
