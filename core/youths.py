@@ -1,17 +1,52 @@
-"""Youths as the conversation knows them: who has consented, under which notice.
+"""Youths as the conversation knows them: consent, their site, their own data and its erasure.
 
 A youth row exists only once they gave consent (DESIGN.md §9): before that the
-conversation state holds their language and nothing else.
+conversation state holds their language and nothing else. Every function here
+works inside the caller's transaction and never commits.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from core.models import Youth
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from core.booking.errors import CancellationCutoffPassed
+from core.booking.operations import cancel, excuse
+from core.models import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    CancelledBy,
+    ContactRequest,
+    ConversationState,
+    DiagnosticResult,
+    OutboxStatus,
+    Reminder,
+    Site,
+    Slot,
+    Youth,
+)
 
 # Bump when the privacy notice changes: every youth is asked to consent again.
 CONSENT_VERSION = 1
+
+ERASED_REASON = "erased"
+SKIP_REASON_YOUTH_ERASED = "youth_erased"
+# Seen this recently: no need to write `last_seen_at` again on every message.
+LAST_SEEN_PRECISION = timedelta(hours=1)
+
+
+class AgeGroup(StrEnum):
+    """The age groups stored on a youth; under 16 is never stored."""
+
+    MINOR = "16-17"
+    ADULT = "18-25"
+    OVER_25 = "over-25"
 
 
 async def load_youth(session: AsyncSession, youth_id: int | None) -> Youth | None:
@@ -22,3 +57,310 @@ async def load_youth(session: AsyncSession, youth_id: int | None) -> Youth | Non
 
 def has_current_consent(youth: Youth | None) -> bool:
     return youth is not None and youth.consent_version == CONSENT_VERSION
+
+
+async def find_youth(session: AsyncSession, telegram_user_id: int) -> Youth | None:
+    statement = select(Youth).where(col(Youth.telegram_user_id) == telegram_user_id)
+    return await session.scalar(statement)
+
+
+async def register_or_reconsent(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    display_name: str,
+    username: str | None,
+    locale: str,
+    age_group: AgeGroup,
+    origin: str | None,
+    share_diagnostic: bool,
+    now: datetime,
+) -> Youth:
+    """Record consent to the current notice: a new youth row, or the existing one updated.
+
+    A youth keeps the origin they first came from: a later campaign link does not
+    rewrite where they were first met.
+    """
+    youth = await find_youth(session, user_id)
+    if youth is None:
+        youth = Youth(telegram_user_id=user_id, origin=origin, created_at=now, last_seen_at=now)
+        session.add(youth)
+    elif youth.origin is None:
+        youth.origin = origin
+    youth.display_name = display_name[:200]
+    youth.username = username[:64] if username else None
+    youth.locale = locale
+    youth.age_group = age_group
+    youth.consent_version = CONSENT_VERSION
+    youth.consented_at = now
+    youth.share_diagnostic = share_diagnostic
+    youth.last_seen_at = now
+    await session.flush()
+    return youth
+
+
+async def set_site(session: AsyncSession, youth: Youth, site_id: int) -> Site | None:
+    """Attach the youth to a site; None (and nothing changed) if the site does not exist."""
+    site = await session.get(Site, site_id)
+    if site is not None:
+        youth.site_id = site.id
+        await session.flush()
+    return site
+
+
+async def touch(session: AsyncSession, youth_id: int, now: datetime) -> None:
+    """Note that the youth is active, for the erasure of inactive accounts (DESIGN.md §9)."""
+    statement = (
+        sa.update(Youth)
+        .where(col(Youth.id) == youth_id)
+        .where(col(Youth.last_seen_at) < now - LAST_SEEN_PRECISION)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
+
+
+# -- their own data ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YouthData:
+    """Everything stored about one youth, as rows."""
+
+    youth: Youth
+    site: Site | None
+    bookings: list[tuple[Booking, Slot]]
+    messages: list[Reminder]
+    contact_requests: list[ContactRequest]
+    diagnostics: list[DiagnosticResult]
+
+
+async def collect_youth_data(session: AsyncSession, youth_id: int) -> YouthData | None:
+    youth = await session.get(Youth, youth_id)
+    if youth is None:
+        return None
+    site = await session.get(Site, youth.site_id) if youth.site_id is not None else None
+    bookings = (
+        await session.execute(
+            select(Booking, Slot)
+            .join(Slot, col(Slot.id) == col(Booking.slot_id))
+            .where(col(Booking.youth_id) == youth_id)
+            .order_by(col(Slot.starts_at).desc(), col(Booking.id).desc())
+        )
+    ).all()
+    messages = await session.scalars(
+        select(Reminder).where(col(Reminder.youth_id) == youth_id).order_by(col(Reminder.due_at))
+    )
+    requests = await session.scalars(
+        select(ContactRequest)
+        .where(col(ContactRequest.youth_id) == youth_id)
+        .order_by(col(ContactRequest.created_at).desc(), col(ContactRequest.id).desc())
+    )
+    diagnostics = await session.scalars(
+        select(DiagnosticResult)
+        .where(col(DiagnosticResult.youth_id) == youth_id)
+        .order_by(col(DiagnosticResult.started_at).desc(), col(DiagnosticResult.id).desc())
+    )
+    return YouthData(
+        youth=youth,
+        site=site,
+        bookings=[(booking, slot) for booking, slot in bookings],
+        messages=list(messages.all()),
+        contact_requests=list(requests.all()),
+        diagnostics=list(diagnostics.all()),
+    )
+
+
+async def export_youth_data(session: AsyncSession, youth_id: int) -> dict[str, Any]:
+    """Everything stored about the youth, JSON-serialisable; LookupError if there is none."""
+    data = await collect_youth_data(session, youth_id)
+    if data is None:
+        raise LookupError(f"youth {youth_id} does not exist")
+    return youth_data_document(data)
+
+
+def youth_data_document(data: YouthData) -> dict[str, Any]:
+    youth, site = data.youth, data.site
+    return {
+        "youth": {
+            "telegram_user_id": youth.telegram_user_id,
+            "display_name": youth.display_name,
+            "username": youth.username,
+            "locale": youth.locale,
+            "site": {"code": site.code, "name": site.name} if site is not None else None,
+            "consent_version": youth.consent_version,
+            "consented_at": _iso(youth.consented_at),
+            "age_group": youth.age_group,
+            "origin": youth.origin,
+            "share_diagnostic": youth.share_diagnostic,
+            "food_parcel_eligible": youth.food_parcel_eligible,
+            "reachable": youth.reachable,
+            "unreachable_since": _iso(youth.unreachable_since),
+            "created_at": _iso(youth.created_at),
+            "last_seen_at": _iso(youth.last_seen_at),
+        },
+        "bookings": [_booking(booking, slot) for booking, slot in data.bookings],
+        "messages": [
+            {
+                "kind": message.kind.value,
+                "due_at": _iso(message.due_at),
+                "status": message.status.value,
+                "sent_at": _iso(message.sent_at),
+            }
+            for message in data.messages
+        ],
+        "contact_requests": [
+            {
+                "topic": request.topic,
+                "message": request.message,
+                "urgent": request.urgent,
+                "status": request.status.value,
+                "answer": request.answer,
+                "created_at": _iso(request.created_at),
+                "closed_at": _iso(request.closed_at),
+            }
+            for request in data.contact_requests
+        ],
+        "diagnostics": [
+            {
+                "started_at": _iso(result.started_at),
+                "completed_at": _iso(result.completed_at),
+                "answers": result.answers,
+                "signals": result.signals,
+                "orientations": result.orientations,
+            }
+            for result in data.diagnostics
+        ],
+    }
+
+
+def _booking(booking: Booking, slot: Slot) -> dict[str, Any]:
+    return {
+        "title": slot.title,
+        "kind": slot.kind.value,
+        "starts_at": _iso(slot.starts_at),
+        "ends_at": _iso(slot.ends_at),
+        "place": slot.place_name or slot.address or None,
+        "status": booking.status.value,
+        "booked_at": _iso(booking.created_at),
+        "confirmation": booking.confirmation.value if booking.confirmation else None,
+        "interpreter_language": booking.interpreter_language,
+        "note": booking.note,
+        "cancelled_at": _iso(booking.cancelled_at),
+        "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
+        "cancel_reason": booking.cancel_reason,
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# -- erasure -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erasure:
+    cancelled_bookings: int
+    # Waitlisted bookings of other youths that got a freed seat.
+    promoted: list[Booking]
+    skipped_reminders: int
+
+
+async def erase_youth(session: AsyncSession, youth_id: int, now: datetime) -> Erasure | None:
+    """Erase a youth, keeping only anonymous counts; None if there is no such youth.
+
+    Future bookings are cancelled so their seats free up and the waitlist moves;
+    booking and reminder rows stay, without the youth and without free text, for
+    the statistics. Diagnostics, contact requests and the youth row go.
+
+    The conversation state is emptied and unlinked but not deleted: the
+    conversation engine saves it after the handler against the version it read,
+    and that save needs the row. The youth row's delete would otherwise cascade to it.
+    """
+    # Locked first, as every booking operation does, so an erasure and the youth's
+    # own booking in another process queue up instead of deadlocking.
+    locked = select(Youth).where(col(Youth.id) == youth_id).with_for_update()
+    youth = await session.scalar(locked)
+    if youth is None:
+        return None
+    # Skipped first, so every pending message of theirs says why, before the
+    # cancellations below would mark them as merely cancelled bookings.
+    reminders = list(
+        (await session.scalars(select(Reminder).where(col(Reminder.youth_id) == youth_id))).all()
+    )
+    skipped = 0
+    for reminder in reminders:
+        if reminder.status == OutboxStatus.PENDING:
+            _skip(reminder, now)
+            skipped += 1
+        reminder.payload = {}
+        reminder.youth_id = None
+
+    cancelled, promoted = 0, []
+    for booking_id in await _future_active_bookings(session, youth_id, now):
+        outcome = await _withdraw(session, booking_id, youth_id, now)
+        cancelled += 1
+        if outcome is not None:
+            promoted.append(outcome)
+    bookings = await session.scalars(select(Booking).where(col(Booking.youth_id) == youth_id))
+    for booking in bookings.all():
+        booking.note = None
+        booking.youth_id = None
+
+    await session.execute(
+        sa.delete(DiagnosticResult).where(col(DiagnosticResult.youth_id) == youth_id)
+    )
+    await session.execute(sa.delete(ContactRequest).where(col(ContactRequest.youth_id) == youth_id))
+    await session.execute(
+        sa.update(ConversationState)
+        .where(col(ConversationState.youth_id) == youth_id)
+        .values(youth_id=None, flow="", step="", data={}, offered=[], last_button=None, locale=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.delete(youth)
+    await session.flush()
+    return Erasure(cancelled_bookings=cancelled, promoted=promoted, skipped_reminders=skipped)
+
+
+async def _future_active_bookings(session: AsyncSession, youth_id: int, now: datetime) -> list[int]:
+    statement = (
+        select(col(Booking.id))
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(
+            col(Booking.youth_id) == youth_id,
+            col(Booking.status).in_(ACTIVE_BOOKING_STATUSES),
+            col(Slot.starts_at) > now,
+        )
+        .order_by(col(Slot.starts_at), col(Booking.id))
+    )
+    return [booking_id for booking_id in (await session.scalars(statement)).all() if booking_id]
+
+
+async def _withdraw(
+    session: AsyncSession, booking_id: int, youth_id: int, now: datetime
+) -> Booking | None:
+    """Cancel the booking; past the cancellation cut-off, excuse it instead (same freed seat)."""
+    try:
+        outcome = await cancel(
+            session,
+            now=now,
+            booking_id=booking_id,
+            by=CancelledBy.YOUTH,
+            reason=ERASED_REASON,
+            youth_id=youth_id,
+        )
+    except CancellationCutoffPassed:
+        outcome = await excuse(
+            session, now=now, booking_id=booking_id, youth_id=youth_id, reason=ERASED_REASON
+        )
+    return outcome.promoted
+
+
+def _skip(reminder: Reminder, now: datetime) -> None:
+    reminder.status = OutboxStatus.SKIPPED
+    reminder.skip_reason = SKIP_REASON_YOUTH_ERASED
+    reminder.history = [
+        *reminder.history,
+        {"at": now.isoformat(), "event": "skipped", "detail": SKIP_REASON_YOUTH_ERASED},
+    ]

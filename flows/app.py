@@ -6,11 +6,25 @@ from core.clock import Clock
 from core.config import Settings
 from core.db import Database
 from core.i18n import Catalogs
+from flows.contact import contact_flow
+from flows.diagnostic import diagnostic_flow
 from flows.engine import ConversationEngine
+from flows.onboarding import onboarding_flow
+from flows.privacy import privacy_flow
+from flows.safety import safety_flow
 from flows.start import start_flow
 
 
 def build_engine(
     database: Database, clock: Clock, settings: Settings, catalogs: Catalogs
 ) -> ConversationEngine:
-    return ConversationEngine(database, clock, settings, catalogs, flows=[start_flow()])
+    flows = [
+        # First, so its interceptor sees every typed message before any other.
+        safety_flow(),
+        start_flow(),
+        contact_flow(),
+        diagnostic_flow(),
+        onboarding_flow(),
+        privacy_flow(),
+    ]
+    return ConversationEngine(database, clock, settings, catalogs, flows=flows)

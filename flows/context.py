@@ -155,6 +155,16 @@ class Context:
                 self.keyboard_shown = []
             self.keyboard_shown.extend(ids)
 
+    def keep_offered(self) -> None:
+        """The buttons shown before this event stay live, beside those this event shows.
+
+        This reply adds to the conversation without replacing its keyboard: an
+        urgent message in the middle of a step leaves the step's buttons working.
+        Buttons shown by this event, before or after the call, are live as well.
+        """
+        shown = self.keyboard_shown or []
+        self.keyboard_shown = list(dict.fromkeys([*self.offered, *shown]))
+
     def say(self, *paragraphs: Text) -> None:
         """A message of text only."""
         self.reply(*paragraphs)
@@ -203,6 +213,23 @@ class Context:
     async def reject_button(self) -> None:
         """The kind answer to a button that no longer means anything."""
         await self.show_menu(notices.STALE_BUTTON)
+
+    def forget_user(self) -> None:
+        """Drop everything the conversation keeps about this user, after their data was erased.
+
+        The state row itself stays (the engine saves it against the version it read),
+        holding nothing: no flow, data, live buttons, youth or chosen language. This
+        event's replies still render in the language they were speaking.
+        """
+        state = self._state
+        state.flow = state.step = ""
+        state.data.clear()
+        state.offered = []
+        state.youth_id = None
+        state.locale = None
+        # Buttons shown earlier in this event belong to the forgotten conversation.
+        self.keyboard_shown = None
+        self.moved = True
 
     def _move(self, flow: str, step: str) -> None:
         self._state.flow, self._state.step = flow, step

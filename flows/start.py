@@ -1,7 +1,9 @@
 """The first conversation: /start, the choice of language, the main menu, help and cancel.
 
 The graph is drawn in `start.mmd`. The home commands live here because they
-work from any state: they are how a youth gets out of anywhere.
+work from any state: they are how a youth gets out of anywhere. After the first
+choice of language, a youth who has not consented to the current notice goes on
+to it (`flows.onboarding`); the others get the menu.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from core.i18n import Text, language_name, t
 from core.models import Youth
 from flows.context import Context
+from flows.gate import require_consent
 from flows.replies import Button
 from flows.routing import ButtonRoute, Command, Flow, MenuEntry, Step
 
@@ -104,10 +107,13 @@ async def _language_chosen(ctx: Context) -> None:
         youth = await ctx.session.get(Youth, ctx.youth_id)
         if youth is not None:
             youth.locale = locale
-    if first_time:
-        await ctx.show_menu(_greeting(ctx), PRESENTATION)
-    else:
+    if not first_time:
         await ctx.show_menu(LANGUAGE_SAVED)
+        return
+    ctx.preface(_greeting(ctx), PRESENTATION)
+    # A youth who has not consented to the current notice reads it now.
+    if await require_consent(ctx) is not None:
+        await ctx.show_menu()
 
 
 def _greeting(ctx: Context) -> Text:

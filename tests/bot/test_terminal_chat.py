@@ -37,22 +37,56 @@ async def _run(settings: Settings, clock: ManualClock, lines: str, *, tty: bool 
     return stdout.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("number", "greeting", "menu"),
-    [
-        ("1", "Salut ! 👋", ["Que veux-tu faire ?", "  [1] 🌍 Langue / Language", "  [2] ❓ Aide"]),
-        (
-            "2",
-            "Hi! 👋",
-            ["What would you like to do?", "  [1] 🌍 Language / Langue", "  [2] ❓ Help"],
-        ),
-    ],
-)
-async def test_start_then_a_number_picks_the_language_and_shows_the_menu(
-    chat_settings: Settings, clock: ManualClock, number: str, greeting: str, menu: list[str]
+NOTICE = {
+    "fr": {
+        "greeting": "Salut ! 👋",
+        "notice": "📋 Avant de commencer, voici ce que je fais de tes données.",
+        "age": [
+            "🎂 Quel âge as-tu ?",
+            "",
+            "Je te le demande avant d’enregistrer quoi que ce soit.",
+            "  [1] Moins de 16 ans",
+            "  [2] 16 ou 17 ans",
+            "  [3] 18 à 25 ans",
+            "  [4] Plus de 25 ans",
+        ],
+        "consent": "✅ Es-tu d’accord pour que je garde tes informations, "
+        "comme je viens de l’expliquer ?",
+        "consent buttons": [
+            "  [1] ✅ J’accepte",
+            "  [2] Non merci",
+            "  [3] 📄 Relire l’information",
+        ],
+    },
+    "en": {
+        "greeting": "Hi! 👋",
+        "notice": "📋 Before we start, here is what I do with your data.",
+        "age": [
+            "🎂 How old are you?",
+            "",
+            "I ask before I save anything.",
+            "  [1] Under 16",
+            "  [2] 16 or 17",
+            "  [3] 18 to 25",
+            "  [4] Over 25",
+        ],
+        "consent": "✅ Do you agree that I keep your information, as I have just explained?",
+        "consent buttons": [
+            "  [1] ✅ I agree",
+            "  [2] No thanks",
+            "  [3] 📄 Read the information again",
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize(("number", "locale"), [("1", "fr"), ("2", "en")])
+async def test_start_then_numbers_pick_the_language_and_answer_the_notice(
+    chat_settings: Settings, clock: ManualClock, number: str, locale: str
 ) -> None:
-    output = await _run(chat_settings, clock, f"/start\n{number}\n")
+    output = await _run(chat_settings, clock, f"/start\n{number}\n3\n")
     lines = output.replace("\u202f", " ").splitlines()
+    expected = NOTICE[locale]
     assert lines[0] == INTRO
     assert lines[1:6] == [
         "> /start",
@@ -61,9 +95,12 @@ async def test_start_then_a_number_picks_the_language_and_shows_the_menu(
         "  [1] Français",
         "  [2] English",
     ]
-    assert f"> {number}" in lines
-    assert greeting in lines
-    assert lines[-4:-1] == menu
+    assert lines[7:9] == [f"> {number}", expected["greeting"]]
+    assert expected["notice"] in lines
+    tapped = lines.index("> 3")
+    assert lines[tapped - len(expected["age"]) - 1 : tapped] == [*expected["age"], ""]
+    assert lines[tapped + 1] == expected["consent"], "3 tapped the third age button"
+    assert lines[-4:-1] == expected["consent buttons"]
 
 
 async def test_a_terminal_starts_the_conversation_by_itself(
@@ -71,7 +108,8 @@ async def test_a_terminal_starts_the_conversation_by_itself(
 ) -> None:
     output = await _run(chat_settings, clock, "2\n", tty=True)
     assert "  [2] English" in output
-    assert "What would you like to do?" in output
+    assert "Before we start, here is what I do with your data." in output
+    assert "  [4] Over 25" in output
     assert "> 2" not in output, "a terminal already shows what was typed"
 
 
@@ -81,7 +119,14 @@ async def test_blank_lines_are_skipped_and_other_lines_are_text_or_commands(
     output = await _run(chat_settings, clock, "/start\n1\n\n   \n9\n/menu\n")
     assert output.count("> ") == 4
     assert "> 9\nJe n’ai pas compris." in output, "a number with no such button is text"
-    assert output.rstrip().endswith("[2] ❓ Aide")
+    assert output.replace("\u202f", " ").rstrip().splitlines()[-6:] == [
+        "Que veux-tu faire ?",
+        "  [1] 📝 Faire le point",
+        "  [2] 💬 Parler à un conseiller",
+        "  [3] 🔒 Mes données",
+        "  [4] 🌍 Langue / Language",
+        "  [5] ❓ Aide",
+    ]
 
 
 async def test_end_of_input_at_once_exits_cleanly(

@@ -1,4 +1,9 @@
-"""The engine's promises: kind answers to the unexpected, dedup, double taps, errors, restarts."""
+"""The engine's promises: kind answers to the unexpected, dedup, double taps, errors, restarts.
+
+The engine here runs the home flow, the onboarding it hands new youths to, and
+a probe flow. The chat's youth has consented already, so choosing a language
+leads to the menu; a new youth's way to the notice is checked once below.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +20,15 @@ from core.models import ConversationState
 from flows.context import Context
 from flows.engine import DOUBLE_TAP_WINDOW, ConversationEngine
 from flows.events import Event
+from flows.onboarding import onboarding_flow
 from flows.routing import ButtonRoute, Command, Flow, Step
 from flows.start import start_flow
 from tests.support.chat import ChatSimulator, compiled_catalogs
+from tests.support.youths import add_consented_youth
 
+# The menu entries of the flows below: the home flow's (onboarding and probe add none).
 MENU = ["menu:lang", "menu:help"]
+AGE_BUTTONS = ["age:under-16", "age:16-17", "age:18-25", "age:over-25"]
 LONG_TEXT = "Bonjour, " + "j'ai besoin d'aide " * 230
 
 
@@ -65,6 +74,11 @@ def probe_flow() -> Flow:
     )
 
 
+def _flows() -> list[Flow]:
+    # The language step sends a youth without consent on to the onboarding's notice.
+    return [start_flow(), onboarding_flow(), probe_flow()]
+
+
 @pytest.fixture
 def catalogs() -> Catalogs:
     return compiled_catalogs()
@@ -74,12 +88,26 @@ def catalogs() -> Catalogs:
 def engine(
     database: Database, clock: ManualClock, settings: Settings, catalogs: Catalogs
 ) -> ConversationEngine:
-    return ConversationEngine(database, clock, settings, catalogs, [start_flow(), probe_flow()])
+    return ConversationEngine(database, clock, settings, catalogs, _flows())
 
 
 @pytest.fixture
-def chat(engine: ConversationEngine, catalogs: Catalogs, settings: Settings) -> ChatSimulator:
+async def chat(
+    engine: ConversationEngine,
+    catalogs: Catalogs,
+    settings: Settings,
+    database: Database,
+    clock: ManualClock,
+) -> ChatSimulator:
+    """A consented youth, French-speaking, with no flow under way."""
+    await add_consented_youth(database, clock, user_id=51, locale="fr")
     return ChatSimulator(engine, catalogs, settings.tz, user_id=51)
+
+
+@pytest.fixture
+def new_chat(engine: ConversationEngine, catalogs: Catalogs, settings: Settings) -> ChatSimulator:
+    """Someone the bot has never met."""
+    return ChatSimulator(engine, catalogs, settings.tz, user_id=52)
 
 
 async def _state(database: Database, user_id: int = 51) -> ConversationState:
@@ -92,6 +120,24 @@ async def _state(database: Database, user_id: int = 51) -> ConversationState:
 async def _at_menu(chat: ChatSimulator, locale: str = "fr") -> None:
     await chat.send("/start")
     await chat.tap(f"lang:{locale}")
+
+
+async def test_a_new_youth_goes_from_the_language_to_the_notice_once(
+    new_chat: ChatSimulator, database: Database, clock: ManualClock
+) -> None:
+    await new_chat.send("/start")
+    await new_chat.tap("lang:en")
+    assert "Before we start, here is what I do with your data." in new_chat.text
+    assert new_chat.buttons == AGE_BUTTONS
+    state = await _state(database, new_chat.user_id)
+    assert (state.flow, state.step) == ("onboarding", "age")
+
+    clock.advance(DOUBLE_TAP_WINDOW - timedelta(seconds=1))
+    assert await new_chat.tap("lang:en") == [], "a double tap does not show the notice twice"
+    clock.advance(timedelta(minutes=5))
+    await new_chat.tap("lang:en")
+    assert new_chat.text == "This button no longer works.\n\nWhat would you like to do?"
+    assert new_chat.buttons == MENU
 
 
 async def test_a_stale_button_gets_a_kind_answer_and_the_menu(
@@ -233,9 +279,7 @@ async def test_a_redelivered_update_is_processed_once(
     assert await chat.resend() == []
     assert (await _state(database)).version == version
 
-    restarted = ConversationEngine(
-        database, clock, settings, compiled_catalogs(), [start_flow(), probe_flow()]
-    )
+    restarted = ConversationEngine(database, clock, settings, compiled_catalogs(), _flows())
     assert chat.last_event is not None
     assert (await restarted.handle(chat.last_event)).replies == []
 
@@ -250,7 +294,7 @@ async def test_state_survives_a_restart(
     await _at_menu(chat, "en")
     await chat.send("/language")
 
-    restarted = ConversationEngine(database, clock, settings, catalogs, [start_flow()])
+    restarted = ConversationEngine(database, clock, settings, catalogs, _flows())
     after = ChatSimulator(restarted, catalogs, settings.tz, user_id=chat.user_id)
     await after.send("hello")
     assert after.locale == "en"

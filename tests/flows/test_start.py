@@ -1,4 +1,8 @@
-"""/start, the choice of language, the main menu and the home commands, in French and English."""
+"""/start, the choice of language, the main menu and the home commands, in French and English.
+
+A new youth goes from the language on to the privacy notice (`flows.onboarding`
+covers what follows); a youth who already consented gets the main menu.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,35 @@ from core.config import Settings
 from core.db import Database
 from core.models import ConversationState, Youth
 from tests.support.chat import ChatSimulator, make_chat
-from tests.support.factories import make_youth
+from tests.support.youths import make_consented_chat
 
-MENU = ["menu:lang", "menu:help"]
+# The whole main menu, in order, as the product's flows contribute it.
+MENU = ["menu:diagnostic", "menu:contact", "menu:mydata", "menu:lang", "menu:help"]
+MENU_LABELS = {
+    "fr": [
+        "📝 Faire le point",
+        "💬 Parler à un conseiller",
+        "🔒 Mes données",
+        "🌍 Langue / Language",
+        "❓ Aide",
+    ],
+    "en": [
+        "📝 Check my situation",
+        "💬 Talk to an adviser",
+        "🔒 My data",
+        "🌍 Language / Langue",
+        "❓ Help",
+    ],
+}
 MENU_PROMPT = {"fr": "Que veux-tu faire ?", "en": "What would you like to do?"}
 LANGUAGE_LABEL = {"fr": "Français", "en": "English"}
+GREETING = {"fr": "Salut Sam ! 👋", "en": "Hi Sam! 👋"}
+NOTICE_INTRO = {
+    "fr": "📋 Avant de commencer, voici ce que je fais de tes données.",
+    "en": "📋 Before we start, here is what I do with your data.",
+}
+AGE_QUESTION = {"fr": "Quel âge as-tu ?", "en": "How old are you?"}
+AGE_BUTTONS = ["age:under-16", "age:16-17", "age:18-25", "age:over-25"]
 
 
 @pytest.fixture
@@ -28,9 +56,19 @@ async def _state(database: Database, user_id: int) -> ConversationState:
     return state
 
 
+async def _at_menu(chat: ChatSimulator) -> None:
+    """Show the menu to a consented youth's fresh chat, so its buttons can be tapped."""
+    await chat.send("/menu")
+    assert chat.buttons == MENU
+
+
+def _first_message(chat: ChatSimulator) -> str:
+    return chat.replies[0].plain_text.replace("\u202f", " ")
+
+
 @pytest.mark.parametrize("locale", ["fr", "en"])
-async def test_start_asks_the_language_then_welcomes_and_shows_the_menu(
-    chat: ChatSimulator, locale: str
+async def test_start_asks_the_language_then_welcomes_and_shows_the_notice(
+    chat: ChatSimulator, database: Database, locale: str
 ) -> None:
     await chat.send("/start")
     assert "Choisis ta langue" in chat.text
@@ -41,18 +79,36 @@ async def test_start_asks_the_language_then_welcomes_and_shows_the_menu(
     await chat.tap(f"lang:{locale}")
 
     assert chat.locale == locale
-    greeting = {"fr": "Salut Sam ! 👋", "en": "Hi Sam! 👋"}[locale]
-    assert chat.text.startswith(greeting), chat.transcript
+    assert chat.text.startswith(GREETING[locale]), chat.transcript
     assert "Passerelle" in chat.text
+    assert NOTICE_INTRO[locale] in chat.text, "a new youth reads the notice before anything"
+    assert MENU_PROMPT[locale] not in chat.text
+    first = _first_message(chat)
+    assert first.startswith(GREETING[locale]), "the greeting opens the notice's first message"
+    assert NOTICE_INTRO[locale] in first, "not a message of its own: Telegram paces per chat"
+    assert AGE_QUESTION[locale] in chat.text
+    assert chat.buttons == AGE_BUTTONS
+    state = await _state(database, chat.user_id)
+    assert (state.flow, state.step, state.youth_id) == ("onboarding", "age", None)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+async def test_start_welcomes_a_consented_youth_back_to_the_menu(
+    database: Database, clock: ManualClock, settings: Settings, locale: str
+) -> None:
+    chat, _ = await make_consented_chat(database, clock, settings, locale=locale)
+    await chat.send("/start")
+    assert chat.buttons == [f"lang:{locale}", *(f"lang:{o}" for o in ("fr", "en") if o != locale)]
+
+    await chat.tap(f"lang:{locale}")
+
+    assert chat.locale == locale
+    assert chat.text.startswith(GREETING[locale]), chat.transcript
+    assert "Passerelle" in chat.text
+    assert NOTICE_INTRO[locale] not in chat.text, "consent was given already"
     assert chat.text.endswith(MENU_PROMPT[locale])
     assert chat.buttons == MENU
-    assert (
-        chat.button_labels
-        == {
-            "fr": ["🌍 Langue / Language", "❓ Aide"],
-            "en": ["🌍 Language / Langue", "❓ Help"],
-        }[locale]
-    )
+    assert chat.button_labels == MENU_LABELS[locale]
     assert len(chat.replies) == 1, "one message for greeting and menu: Telegram paces per chat"
 
 
@@ -107,25 +163,31 @@ async def test_start_through_the_bot_name_with_a_payload(
     assert (await _state(database, chat.user_id)).data["origin"] == "maraude-2026-12"
 
 
-async def test_start_again_in_the_middle_of_a_flow_starts_over(chat: ChatSimulator) -> None:
+async def test_start_again_in_the_middle_of_a_flow_starts_over(
+    chat: ChatSimulator, database: Database
+) -> None:
     await chat.send("/start")
     await chat.tap("lang:en")
+    assert chat.buttons == AGE_BUTTONS, "in the middle of the onboarding"
     await chat.send("/language")
     assert chat.buttons == ["lang:en", "lang:fr"]
 
     await chat.send("/start")
     assert chat.buttons == ["lang:en", "lang:fr"]
+    state = await _state(database, chat.user_id)
+    assert (state.flow, state.step) == ("start", "choose_language")
     await chat.tap("lang:fr")
     assert chat.text.startswith("Salut Sam !"), "a fresh start greets again"
-    assert chat.buttons == MENU
+    assert NOTICE_INTRO["fr"] in chat.text, "and shows the notice again"
+    assert chat.buttons == AGE_BUTTONS
 
 
 @pytest.mark.parametrize(("before", "after"), [("fr", "en"), ("en", "fr")])
 async def test_language_from_the_menu_changes_the_locale(
-    chat: ChatSimulator, before: str, after: str
+    database: Database, clock: ManualClock, settings: Settings, before: str, after: str
 ) -> None:
-    await chat.send("/start")
-    await chat.tap(f"lang:{before}")
+    chat, _ = await make_consented_chat(database, clock, settings, locale=before)
+    await _at_menu(chat)
     await chat.tap("menu:lang")
     assert chat.buttons == [f"lang:{before}", f"lang:{after}"]
     assert chat.button_labels[0] == f"✓ {LANGUAGE_LABEL[before]}"
@@ -139,20 +201,16 @@ async def test_language_from_the_menu_changes_the_locale(
     }
     assert chat.text.startswith(saved[after])
     assert chat.text.endswith(MENU_PROMPT[after])
+    assert chat.buttons == MENU
+    assert chat.button_labels == MENU_LABELS[after]
     await chat.send("/menu")
     assert chat.locale == after, "the choice is kept"
 
 
 async def test_language_command_updates_the_linked_youth(
-    chat: ChatSimulator, database: Database, clock: ManualClock
+    database: Database, clock: ManualClock, settings: Settings
 ) -> None:
-    await chat.send("/start")
-    await chat.tap("lang:fr")
-    async with database.transaction() as session:
-        youth = await make_youth(session, clock.now(), telegram_user_id=chat.user_id, locale="fr")
-        state = await session.get(ConversationState, chat.user_id)
-        assert state is not None
-        state.youth_id = youth.id
+    chat, youth = await make_consented_chat(database, clock, settings, locale="fr")
 
     await chat.send("/langue")
     await chat.tap("lang:en")
@@ -175,10 +233,14 @@ async def test_language_command_updates_the_linked_youth(
     ],
 )
 async def test_help_lists_the_commands_in_the_youth_language(
-    chat: ChatSimulator, locale: str, command: str, expected: list[str]
+    database: Database,
+    clock: ManualClock,
+    settings: Settings,
+    locale: str,
+    command: str,
+    expected: list[str],
 ) -> None:
-    await chat.send("/start")
-    await chat.tap(f"lang:{locale}")
+    chat, _ = await make_consented_chat(database, clock, settings, locale=locale)
     await chat.send(command)
     for line in expected:
         assert line in chat.text, chat.transcript
@@ -187,9 +249,11 @@ async def test_help_lists_the_commands_in_the_youth_language(
     assert chat.buttons == MENU
 
 
-async def test_help_from_the_menu(chat: ChatSimulator) -> None:
-    await chat.send("/start")
-    await chat.tap("lang:en")
+async def test_help_from_the_menu(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    chat, _ = await make_consented_chat(database, clock, settings, locale="en")
+    await _at_menu(chat)
     await chat.tap("menu:help")
     assert "/help — see what I can do" in chat.text
     assert chat.buttons == MENU
@@ -216,3 +280,4 @@ async def test_menu_command_shows_the_menu_from_a_step(chat: ChatSimulator) -> N
     await chat.send("/menu")
     assert chat.text == "What would you like to do?"
     assert chat.buttons == MENU
+    assert chat.button_labels == MENU_LABELS["en"]
