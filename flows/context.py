@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.i18n import Text, match_locale
+from core.youths import has_current_consent, load_youth
 from flows import notices
 from flows.events import Event
-from flows.replies import Button, Document, Keyboard, Reply, Venue, keyboard
-from flows.routing import MenuEntry, Routes, Step
+from flows.replies import Button, Document, Reply, Venue, keyboard
+from flows.routing import Routes, Step
 from flows.state import SavedState
 
 
@@ -120,10 +121,6 @@ class Context:
         """The supported locale matching Telegram's language hint, if any."""
         return match_locale(self.event.language_code, self._locales)
 
-    @property
-    def menu_entries(self) -> tuple[MenuEntry, ...]:
-        return self._routes.menu
-
     def described_commands(self) -> list[tuple[str, Text]]:
         """The commands to list for this youth, in their locale."""
         return self._routes.described_commands(self._locale)
@@ -194,12 +191,15 @@ class Context:
         self._move("", "")
 
     async def show_menu(self, *intro: Text) -> None:
+        """The main menu; before consent, only how to begin, the language and help."""
         self.leave()
         self.preface(*intro)
-        self.reply(notices.MENU_PROMPT, buttons=self.menu_buttons())
-
-    def menu_buttons(self) -> Keyboard:
-        return keyboard(Button(entry.button_id, entry.label) for entry in self._routes.menu)
+        consented = has_current_consent(await load_youth(self.session, self.youth_id))
+        entries = (entry for entry in self._routes.menu if entry.shown_to(consented))
+        self.reply(
+            notices.MENU_PROMPT,
+            buttons=keyboard(Button(entry.button_id, entry.label) for entry in entries),
+        )
 
     async def reshow(self, *intro: Text) -> None:
         """Ask the current step's question again (or show the menu outside any flow)."""

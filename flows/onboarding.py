@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from core.i18n import Text, t
 from core.safety.helplines import helpline_line, load_helplines
-from core.youths import AgeGroup, touch
+from core.youths import AgeGroup, has_current_consent, load_youth, touch
 from flows.context import Context
 from flows.onboarding_consent import (
     NO_THANKS,
@@ -46,7 +46,7 @@ from flows.onboarding_state import (
     known_youth,
 )
 from flows.replies import Button
-from flows.routing import ButtonRoute, Flow, Step
+from flows.routing import Audience, ButtonRoute, Flow, MenuEntry, Step
 
 UNDER_16 = "under-16"
 _AGE_ANSWERS = (UNDER_16, *AgeGroup)
@@ -102,6 +102,7 @@ OVER_25_SERVICES = t(
 )
 OVER_25_OFFER = t("Tu peux quand même continuer, juste pour t’informer.")
 OVER_25_CONTINUE = t("Continuer pour m’informer")
+BEGIN = t("👋 Commencer")
 GOODBYE = t("D’accord. Je n’ai rien enregistré. Si tu changes d’avis, tape /start. 👋")
 
 
@@ -126,6 +127,7 @@ def onboarding_flow() -> Flow:
             "arr": ButtonRoute(arrondissement_tapped),
             "ob": ButtonRoute(_onboarding_button),
         },
+        menu=(MenuEntry("begin", BEGIN, 5, _begin, Audience.NEWCOMER),),
         interceptors=[_note_activity],
     )
 
@@ -135,6 +137,14 @@ async def _note_activity(ctx: Context) -> bool:
     if ctx.youth_id is not None:
         await touch(ctx.session, ctx.youth_id, ctx.now)
     return False
+
+
+async def _begin(ctx: Context) -> None:
+    # A menu kept from before consent stays tappable afterwards: no need to read it twice.
+    if has_current_consent(await load_youth(ctx.session, ctx.youth_id)):
+        await ctx.show_menu()
+    else:
+        await ctx.go(NAME, NOTICE)
 
 
 async def _show_notice(ctx: Context) -> None:

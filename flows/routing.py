@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from core.i18n import Text
@@ -67,6 +68,14 @@ class ButtonRoute:
     standalone: bool = False
 
 
+class Audience(StrEnum):
+    """Who sees a menu entry: most need consent; a newcomer sees how to begin."""
+
+    CONSENTED = "consented"
+    NEWCOMER = "newcomer"
+    EVERYONE = "everyone"
+
+
 @dataclass(frozen=True, slots=True)
 class MenuEntry:
     """A main-menu button "menu:<key>", contributed by the flow that serves it."""
@@ -75,6 +84,12 @@ class MenuEntry:
     label: Text
     order: int
     open: Handler
+    audience: Audience = Audience.CONSENTED
+
+    def shown_to(self, consented: bool) -> bool:
+        if self.audience is Audience.EVERYONE:
+            return True
+        return consented == (self.audience is Audience.CONSENTED)
 
     @property
     def button_id(self) -> str:

@@ -15,7 +15,7 @@ from core.models import Youth
 from flows.context import Context
 from flows.gate import require_consent
 from flows.replies import Button
-from flows.routing import ButtonRoute, Command, Flow, MenuEntry, Step
+from flows.routing import Audience, ButtonRoute, Command, Flow, MenuEntry, Step
 
 NAME = "start"
 CHOOSE_LANGUAGE = "choose_language"
@@ -58,8 +58,8 @@ def start_flow() -> Flow:
         buttons={LANGUAGE_PREFIX: ButtonRoute(_language_chosen)},
         menu=(
             # Bilingual on purpose: whoever landed in the wrong language can still find it.
-            MenuEntry("lang", t("🌍 Langue / Language"), 80, _change_language),
-            MenuEntry("help", t("❓ Aide"), 90, _help),
+            MenuEntry("lang", t("🌍 Langue / Language"), 80, _change_language, Audience.EVERYONE),
+            MenuEntry("help", t("❓ Aide"), 90, _help, Audience.EVERYONE),
         ),
     )
 

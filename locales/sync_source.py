@@ -28,7 +28,7 @@ def sync(path: Path = SOURCE_CATALOG) -> int:
     for message in catalog:
         if not message.id:
             continue
-        source = message.id if isinstance(message.id, str) else tuple(message.id)
+        source = _source_text(message.id, catalog.num_plurals)
         if message.string != source or message.fuzzy:
             message.string = source
             message.flags.discard("fuzzy")
@@ -36,6 +36,18 @@ def sync(path: Path = SOURCE_CATALOG) -> int:
     with path.open("wb") as file:
         write_po(file, catalog, ignore_obsolete=True)
     return changed
+
+
+def _source_text(msgid: str | tuple[str, ...], num_plurals: int) -> str | tuple[str, ...]:
+    """The msgstr French gets: the msgid, with the plural text in every non-singular form.
+
+    The number of forms comes from the catalogue's header, which CLDR has
+    changed for French over time (2 forms, then 3 with "many" for millions).
+    """
+    if isinstance(msgid, str):
+        return msgid
+    singular, plural = msgid[0], msgid[1]
+    return (singular, *[plural] * (num_plurals - 1))
 
 
 def main() -> int:

@@ -119,14 +119,12 @@ async def test_blank_lines_are_skipped_and_other_lines_are_text_or_commands(
     output = await _run(chat_settings, clock, "/start\n1\n\n   \n9\n/menu\n")
     assert output.count("> ") == 4
     assert "> 9\nJe n’ai pas compris." in output, "a number with no such button is text"
-    assert output.replace("\u202f", " ").rstrip().splitlines()[-6:] == [
+    assert output.replace("\u202f", " ").rstrip().splitlines()[-4:] == [
         "Que veux-tu faire ?",
-        "  [1] 📝 Faire le point",
-        "  [2] 💬 Parler à un conseiller",
-        "  [3] 🔒 Mes données",
-        "  [4] 🌍 Langue / Language",
-        "  [5] ❓ Aide",
-    ]
+        "  [1] 👋 Commencer",
+        "  [2] 🌍 Langue / Language",
+        "  [3] ❓ Aide",
+    ], "before consent, the menu offers to begin"
 
 
 async def test_end_of_input_at_once_exits_cleanly(

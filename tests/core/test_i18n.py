@@ -186,7 +186,9 @@ def test_sync_source_fills_french_from_the_msgids(tmp_path: Path) -> None:
     with path.open("rb") as file:
         synced = read_po(file, locale="fr")
     assert synced["Bonjour {name}"].string == "Bonjour {name}"
-    assert tuple(synced["{n} atelier"].string) == ("{n} atelier", "{n} ateliers")
+    plural_forms = synced["{n} atelier"].string
+    assert len(plural_forms) == synced.num_plurals
+    assert tuple(plural_forms) == ("{n} atelier", *["{n} ateliers"] * (synced.num_plurals - 1))
     assert synced["Au revoir"].string == "Au revoir"
     assert not synced["Au revoir"].fuzzy
 

@@ -28,6 +28,7 @@ from tests.support.youths import add_consented_youth
 
 # The menu entries of the flows below: the home flow's (onboarding and probe add none).
 MENU = ["menu:lang", "menu:help"]
+NEWCOMER_MENU = ["menu:begin", "menu:lang", "menu:help"]
 AGE_BUTTONS = ["age:under-16", "age:16-17", "age:18-25", "age:over-25"]
 LONG_TEXT = "Bonjour, " + "j'ai besoin d'aide " * 230
 
@@ -137,7 +138,7 @@ async def test_a_new_youth_goes_from_the_language_to_the_notice_once(
     clock.advance(timedelta(minutes=5))
     await new_chat.tap("lang:en")
     assert new_chat.text == "This button no longer works.\n\nWhat would you like to do?"
-    assert new_chat.buttons == MENU
+    assert new_chat.buttons == NEWCOMER_MENU
 
 
 async def test_a_stale_button_gets_a_kind_answer_and_the_menu(
@@ -332,4 +333,4 @@ async def test_engine_answers_a_new_user_in_telegram_language(
     outcome = await engine.handle(Event.message(77, "hi", language_code="en-US", update_id=None))
     assert outcome.locale == "en"
     assert len(outcome.replies) == 1
-    assert outcome.replies[0].button_ids == MENU
+    assert outcome.replies[0].button_ids == NEWCOMER_MENU

@@ -7,6 +7,7 @@ covers what follows); a youth who already consented gets the main menu.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from core.clock import ManualClock
 from core.config import Settings
@@ -34,6 +35,12 @@ MENU_LABELS = {
     ],
 }
 MENU_PROMPT = {"fr": "Que veux-tu faire ?", "en": "What would you like to do?"}
+# Before consent: how to begin, the language and help; nothing that stores data.
+NEWCOMER_MENU = ["menu:begin", "menu:lang", "menu:help"]
+NEWCOMER_LABELS = {
+    "fr": ["👋 Commencer", "🌍 Langue / Language", "❓ Aide"],
+    "en": ["👋 Get started", "🌍 Language / Langue", "❓ Help"],
+}
 LANGUAGE_LABEL = {"fr": "Français", "en": "English"}
 GREETING = {"fr": "Salut Sam ! 👋", "en": "Hi Sam! 👋"}
 NOTICE_INTRO = {
@@ -266,18 +273,46 @@ async def test_cancel_leaves_the_flow_and_shows_the_menu(
     await chat.send("/start")
     await chat.send(command)
     assert chat.text.startswith("C'est annulé.")
-    assert chat.buttons == MENU
+    assert chat.buttons == NEWCOMER_MENU
     state = await _state(database, chat.user_id)
     assert (state.flow, state.step) == ("", "")
     await chat.send(command)
     assert chat.text.startswith("Il n'y a rien à annuler.")
 
 
-async def test_menu_command_shows_the_menu_from_a_step(chat: ChatSimulator) -> None:
-    await chat.send("/start")
-    await chat.tap("lang:en")
+async def test_menu_command_shows_the_menu_from_a_step(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    chat, _ = await make_consented_chat(database, clock, settings, locale="en")
     await chat.send("/language")
     await chat.send("/menu")
     assert chat.text == "What would you like to do?"
     assert chat.buttons == MENU
     assert chat.button_labels == MENU_LABELS["en"]
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+async def test_before_consent_the_menu_only_offers_to_begin(
+    chat: ChatSimulator, database: Database, locale: str
+) -> None:
+    await chat.send("/start")
+    await chat.tap(f"lang:{locale}")
+    await chat.send("/menu")
+    assert chat.text == MENU_PROMPT[locale]
+    assert chat.button_labels == NEWCOMER_LABELS[locale]
+    await chat.tap("menu:begin")
+    assert NOTICE_INTRO[locale] in chat.text
+    state = await _state(database, chat.user_id)
+    assert (state.flow, state.step) == ("onboarding", "age")
+    async with database.reading() as session:
+        assert await session.scalar(select(func.count()).select_from(Youth)) == 0
+
+
+async def test_a_begin_button_kept_from_before_consent_leads_to_the_menu(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    chat, _ = await make_consented_chat(database, clock, settings)
+    # The newcomer menu was shown in this chat before they consented.
+    await chat.tap_unchecked("menu:begin")
+    assert chat.text == MENU_PROMPT["fr"]
+    assert chat.buttons == MENU
