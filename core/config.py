@@ -8,6 +8,7 @@ time: call `load_settings()` where the program starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# `core.models` never imports this module, so reading its enums here makes no import cycle.
+from core.models.enums import SlotKind
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'passerelle.db'}"
@@ -48,6 +52,31 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
     return tuple(sorted(offsets, reverse=True))
 
 
+def parse_cutoffs(text: str) -> dict[SlotKind, timedelta]:
+    """Parse `appointment=24h,food_parcel=2h`: a cut-off per slot kind; blank gives none."""
+    cutoffs: dict[SlotKind, timedelta] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        name, equals, duration = part.partition("=")
+        if not equals:
+            raise ValueError(f"{part.strip()!r} is not KIND=DURATION, such as appointment=24h")
+        try:
+            kind = SlotKind(name.strip())
+        except ValueError:
+            expected = ", ".join(member.value for member in SlotKind)
+            raise ValueError(
+                f"unknown slot kind {name.strip()!r}, expected one of {expected}"
+            ) from None
+        if kind in cutoffs:
+            raise ValueError(f"{kind.value} is given twice")
+        try:
+            cutoffs[kind] = parse_duration(duration)
+        except ValueError as error:
+            raise ValueError(f"{kind.value}: {error}") from None
+    return cutoffs
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -73,6 +102,11 @@ class Settings(BaseSettings):
     cancellation_cutoff: Annotated[timedelta, NoDecode] = Field(
         default=timedelta(hours=4), alias="CANCELLATION_CUTOFF"
     )
+    # Pairs in `SlotKind` order rather than a dict, so the frozen settings stay
+    # immutable and hashable; read them with `cutoff_for`.
+    cancellation_cutoffs: Annotated[tuple[tuple[SlotKind, timedelta], ...], NoDecode] = Field(
+        default=(), alias="CANCELLATION_CUTOFFS"
+    )
     admin_secret_key: str = Field(default="", alias="ADMIN_SECRET_KEY")
 
     @field_validator("reminder_offsets", mode="before")
@@ -84,6 +118,24 @@ class Settings(BaseSettings):
     @classmethod
     def _cutoff(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("cancellation_cutoffs", mode="before")
+    @classmethod
+    def _cutoffs(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = parse_cutoffs(value)
+        return tuple(value.items()) if isinstance(value, Mapping) else value
+
+    @field_validator("cancellation_cutoffs")
+    @classmethod
+    def _cutoffs_in_kind_order(
+        cls, value: tuple[tuple[SlotKind, timedelta], ...]
+    ) -> tuple[tuple[SlotKind, timedelta], ...]:
+        kinds = [kind for kind, _ in value]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("a slot kind is given twice")
+        order = list(SlotKind)
+        return tuple(sorted(value, key=lambda pair: order.index(pair[0])))
 
     @field_validator("timezone")
     @classmethod
@@ -123,6 +175,14 @@ class Settings(BaseSettings):
     @property
     def has_bot_token(self) -> bool:
         return bool(self.bot_token.strip())
+
+    def cutoff_for(self, kind: SlotKind) -> timedelta:
+        """The cancellation cut-off of new slots of this kind: its override, else the default."""
+        return dict(self.cancellation_cutoffs).get(kind, self.cancellation_cutoff)
+
+    def cutoff_minutes_for(self, kind: SlotKind) -> int:
+        """`cutoff_for` in whole minutes, as `Slot.cancellation_cutoff_minutes` stores it."""
+        return int(self.cutoff_for(kind).total_seconds() // 60)
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +29,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL aborts one side of a deadlock (40P01) or of a serialization conflict
+# (40001); the whole unit of work is safe to run again from the start.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 _READ_ONLY = "passerelle_read_only"
 
 
@@ -77,6 +81,11 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def lost_a_race(error: DBAPIError) -> bool:
+    """The transaction lost to a concurrent one (deadlock, serialization): re-run it."""
+    return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 def make_database(url: str, **engine_options: Any) -> Database:

@@ -203,7 +203,7 @@ def _slot(
         ends_at=ends_at,
         capacity=offer.capacity,
         booking_closes_at=closes_at,
-        cancellation_cutoff_minutes=int(settings.cancellation_cutoff.total_seconds() // 60),
+        cancellation_cutoff_minutes=settings.cutoff_minutes_for(offer.kind),
         waitlist_enabled=offer.kind is not SlotKind.APPOINTMENT,
         created_at=now,
         updated_at=now,

@@ -6,9 +6,11 @@ from core.clock import Clock
 from core.config import Settings
 from core.db import Database
 from core.i18n import Catalogs
+from flows.booking import booking_flow
 from flows.contact import contact_flow
 from flows.diagnostic import diagnostic_flow
 from flows.engine import ConversationEngine
+from flows.my_bookings import my_bookings_flow
 from flows.onboarding import onboarding_flow
 from flows.privacy import privacy_flow
 from flows.safety import safety_flow
@@ -22,6 +24,8 @@ def build_engine(
         # First, so its interceptor sees every typed message before any other.
         safety_flow(),
         start_flow(),
+        booking_flow(),
+        my_bookings_flow(),
         contact_flow(),
         diagnostic_flow(),
         onboarding_flow(),

@@ -31,6 +31,8 @@ PREFIX = "ct"
 TOPIC_KEY = "contact.topic"
 URGENT_KEY = "contact.urgent"
 FOOD_PARCEL_TOPIC = "food_parcel"
+WORKSHOP_TOPIC = "workshop"
+PARTNER_APPOINTMENT_TOPIC = "partner_appointment"
 
 # The topics a youth picks from; the keys are what advisers filter their inbox on.
 TOPICS: Mapping[str, Text] = {
@@ -45,6 +47,8 @@ TOPICS: Mapping[str, Text] = {
 # a topic named nowhere (a diagnostic step's) is sent as it is, without a name shown.
 OTHER_TOPIC_NAMES: Mapping[str, Text] = {
     FOOD_PARCEL_TOPIC: t("🥕 Un colis alimentaire"),
+    WORKSHOP_TOPIC: t("🧑‍🏫 Un atelier"),
+    PARTNER_APPOINTMENT_TOPIC: t("🤝 Un rendez-vous avec un partenaire"),
 }
 _TOPICS_PER_ROW = 2
 

@@ -23,9 +23,10 @@ from core.diagnostic import (
     store,
 )
 from core.i18n import Text, t
-from core.models import DiagnosticResult, SlotKind
+from core.models import DiagnosticResult
 from core.safety.helplines import helpline_line, load_helplines
 from core.youths import has_current_consent, load_youth
+from flows.booking import open_booking
 from flows.contact import start_contact
 from flows.context import Context
 from flows.diagnostic_state import DETAIL, EVERYTHING, NAME, RESULTS, SHARE, run_id
@@ -156,7 +157,8 @@ async def _show_detail(ctx: Context) -> None:
     action = item.action
     title = t("<b>{title}</b>", title=item.title)
     if isinstance(action, BookAction):
-        await offer_booking(ctx, rid, item, action)
+        ctx.preface(title, item.detail)
+        await open_booking(ctx, action.kind, topic=action.topic, partner_code=action.partner_code)
     elif isinstance(action, HelplineAction):
         line = helpline_line(load_helplines()[action.helpline_id])
         ctx.reply(title, line, item.detail, buttons=[back])
@@ -165,29 +167,6 @@ async def _show_detail(ctx: Context) -> None:
         ctx.reply(title, item.detail, buttons=[ask, back])
     else:
         ctx.reply(title, item.detail, buttons=[back])
-
-
-async def offer_booking(ctx: Context, rid: int, item: Orientation, action: BookAction) -> None:
-    """Where a booking step leads: a placeholder until the booking lists exist.
-
-    Once they do, this shows the slots of `action.kind`, narrowed to
-    `action.topic` and `action.partner_code`, and nothing else here changes.
-    Until then it says booking is coming soon and offers to ask an adviser.
-    """
-    soon = {
-        SlotKind.WORKSHOP: t("📅 Bientôt, tu pourras réserver ta place à cet atelier ici même."),
-        SlotKind.FOOD_PARCEL: t("📅 Bientôt, tu pourras réserver ton colis ici même."),
-        SlotKind.APPOINTMENT: t("📅 Bientôt, tu pourras prendre ce rendez-vous ici même."),
-    }[action.kind]
-    ctx.reply(
-        t("<b>{title}</b>", title=item.title),
-        soon,
-        t("En attendant, ton conseiller peut s’en occuper avec toi."),
-        buttons=[
-            Button(_id(PREFIX, "ask", rid, item.key), ASK_ADVISER),
-            Button(_id(PREFIX, "top", rid), BACK_TO_TOP),
-        ],
-    )
 
 
 async def viewed(ctx: Context) -> DiagnosticResult | None:

@@ -9,8 +9,10 @@ For each event the engine, in one database transaction:
 
 A user's events run one at a time in this process (a keyed lock); another
 process touching the same user makes the save fail, and the event is re-run on
-fresh state. Whatever a handler raises, the youth gets a kind answer and the
-state is left as it was.
+fresh state. So is an event whose transaction lost a race with another one: a
+deadlock or serialization failure, or a unique index that another process's
+insert got to first (two taps on "Réserver" reaching two processes). Whatever
+a handler raises, the youth gets a kind answer and the state is left as it was.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
 from core.clock import Clock
 from core.config import Settings
-from core.db import Database
+from core.db import Database, lost_a_race
 from core.i18n import Catalogs, Text, match_locale
 from flows import notices
 from flows.context import Context
@@ -76,6 +80,22 @@ class ConversationEngine:
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
                     return await self._attempt(event, progress)
+                except DBAPIError as error:
+                    if not (isinstance(error, IntegrityError) or lost_a_race(error)):
+                        log.exception(
+                            "Event failed for user %s (update %s)",
+                            event.user_id,
+                            event.update_id,
+                            extra=ids,
+                        )
+                        return _failure(progress.locale)
+                    log.info(
+                        "Update %s of user %s lost a race in the database; re-running (attempt %s)",
+                        event.update_id,
+                        event.user_id,
+                        attempt,
+                        extra=ids,
+                    )
                 except StateConflict:
                     log.info(
                         "State of user %s changed elsewhere; re-running update %s (attempt %s)",

@@ -37,6 +37,7 @@ from core.safety.responses import (
 from core.safety.situations import Situation
 from core.youths import load_youth
 from flows import notices
+from flows.booking import open_booking
 from flows.contact import FOOD_PARCEL_TOPIC, site_hours, start_contact, youth_site
 from flows.context import Context
 from flows.events import EventKind
@@ -131,8 +132,13 @@ async def show_urgent(
 def _buttons(message: UrgentMessage, code: str) -> list[Button]:
     if message.action is UrgentAction.ALERT_ADVISER:
         return [Button(f"{SOS_PREFIX}:alert:{code}", ACTION_LABELS[UrgentAction.ALERT_ADVISER])]
-    # Booking a pickup comes with the booking lists; until then an adviser signs the youth up.
-    if message.action is UrgentAction.BOOK_FOOD_PARCEL or message.text == FOOD_PARCEL_SOMEDAY:
+    if message.action is UrgentAction.BOOK_FOOD_PARCEL:
+        return [
+            Button(f"{SOS_PREFIX}:book", ACTION_LABELS[UrgentAction.BOOK_FOOD_PARCEL]),
+            Button(f"{SOS_PREFIX}:parcel", ASK_PARCEL),
+        ]
+    # No pickup open to book: an adviser signs the youth up for the next one.
+    if message.text == FOOD_PARCEL_SOMEDAY:
         return [Button(f"{SOS_PREFIX}:parcel", ASK_PARCEL)]
     return []
 
@@ -158,6 +164,8 @@ async def _sos_tapped(ctx: Context) -> None:
             await _alert_asked(ctx, code)
         case ("parcel",):
             await start_contact(ctx, FOOD_PARCEL_TOPIC)
+        case ("book",):
+            await open_booking(ctx, SlotKind.FOOD_PARCEL)
         case _:
             await ctx.reject_button()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import case, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -96,9 +96,14 @@ async def book(
     slot_id: int,
     interpreter_language: str | None = None,
     note: str | None = None,
+    accept_waitlist: bool = True,
 ) -> BookingOutcome:
     """A seat if one is free, else a place on the waitlist; the same booking again if
-    the youth already holds one on this slot."""
+    the youth already holds one on this slot.
+
+    `accept_waitlist=False` is for a youth who asked for a seat: when the last one
+    went to someone else meanwhile, they are asked before being put in line.
+    """
     if not await _lock_youth(session, youth_id):
         raise YouthNotFound(youth_id)
     # Whether this youth already holds this slot only changes under the youth's lock,
@@ -114,8 +119,10 @@ async def book(
         held = await food_parcel_bookings_in_week_of(session, youth_id, slot.starts_at, tz)
         rules.check_weekly_food_parcel_limit(slot, held, tz)
 
-    booked, waiting = await _booked_and_waiting(session, slot_id, now)
-    status = rules.seat_decision(slot.capacity, booked, slot.waitlist_enabled, slot_id=slot_id)
+    booked, waiting = await _booked_and_waiting(session, slot_id)
+    status = rules.seat_decision(
+        slot.capacity, booked, slot.waitlist_enabled and accept_waitlist, slot_id=slot_id
+    )
     booking = Booking(
         youth_id=youth_id,
         slot_id=slot_id,
@@ -131,20 +138,17 @@ async def book(
     return BookingOutcome(booking, True, position)
 
 
-async def _booked_and_waiting(
-    session: AsyncSession, slot_id: int, now: datetime
-) -> tuple[int, int]:
-    """Seats taken, and youths waiting ahead of a booking created now, in one statement.
+async def _booked_and_waiting(session: AsyncSession, slot_id: int) -> tuple[int, int]:
+    """Seats taken, and youths waiting ahead of the booking about to be made, in one statement.
 
     Under the slot's lock nobody else adds to this slot, so the booking about to be
-    inserted gets the highest id of the slot; "ahead of it" in the waitlist order
-    (created_at, id) is then exactly "created at or before now".
+    inserted gets the highest id of the slot: everyone already waiting is ahead of it.
     """
     is_booked = col(Booking.status) == BookingStatus.BOOKED
-    is_ahead = and_(col(Booking.status) == BookingStatus.WAITLISTED, col(Booking.created_at) <= now)
+    is_waiting = col(Booking.status) == BookingStatus.WAITLISTED
     statement = select(
         func.coalesce(func.sum(case((is_booked, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((is_ahead, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((is_waiting, 1), else_=0)), 0),
     ).where(col(Booking.slot_id) == slot_id)
     booked, waiting = (await session.execute(statement)).one()
     return int(booked), int(waiting)
@@ -280,7 +284,8 @@ async def _promote_next(session: AsyncSession, slot: Slot, now: datetime) -> Boo
     statement = (
         select(Booking)
         .where(col(Booking.slot_id) == slot.id, col(Booking.status) == BookingStatus.WAITLISTED)
-        .order_by(col(Booking.created_at), col(Booking.id))
+        # The waitlist is served in the order places were taken: see `waitlist_position`.
+        .order_by(col(Booking.id))
         .limit(1)
         .execution_options(populate_existing=True)
     )

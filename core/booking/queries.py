@@ -31,6 +31,8 @@ class SlotFilter:
     topic: str | None = None
     # How far ahead to look, from now.
     days: int = 14
+    # Leave out slots with no seat left and no waitlist: nothing a youth could do with them.
+    hide_unavailable: bool = False
 
     def conditions(self, now: datetime) -> list[ColumnElement[bool]]:
         """Slots open for booking at `now` and starting within `days` that match the
@@ -49,7 +51,22 @@ class SlotFilter:
             (Slot.topic, self.topic),
         )
         conditions += [col(column) == value for column, value in criteria if value is not None]
+        if self.hide_unavailable:
+            conditions.append(or_(col(Slot.waitlist_enabled), _seats_taken() < col(Slot.capacity)))
         return conditions
+
+
+def _seats_taken() -> Any:
+    """The booked count of the slot in the enclosing query, as a correlated subquery."""
+    return (
+        select(func.count())
+        .where(
+            col(Booking.slot_id) == col(Slot.id),
+            col(Booking.status) == BookingStatus.BOOKED,
+        )
+        .correlate(Slot)
+        .scalar_subquery()
+    )
 
 
 # Every bookable slot of the next 14 days: what a youth sees before narrowing anything down.
@@ -112,11 +129,11 @@ async def waitlist_position(session: AsyncSession, booking: Booking) -> int | No
     """1 for the next youth to get a seat; None when the booking is not waiting."""
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    # First come, first served; the id breaks ties between bookings made in the same instant.
-    ahead = or_(
-        col(Booking.created_at) < booking.created_at,
-        and_(col(Booking.created_at) == booking.created_at, col(Booking.id) < booking.id),
-    )
+    # First come, first served, in the order the places were taken. That is the id
+    # order: a booking is inserted under its slot's lock, so ids grow in lock order.
+    # `created_at` is not: it is when the youth's event started, possibly before
+    # another youth who got the lock first.
+    ahead = col(Booking.id) < booking.id
     return await count_with_status(session, booking.slot_id, BookingStatus.WAITLISTED, ahead) + 1
 
 

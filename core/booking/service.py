@@ -15,15 +15,12 @@ from core.booking.operations import BookingOutcome, CancelOutcome
 from core.booking.queries import DEFAULT_SLOT_FILTER, MyBookings, SlotAvailability, SlotFilter
 from core.clock import Clock
 from core.config import Settings
-from core.db import Database
+from core.db import Database, lost_a_race
 from core.models import CancelledBy
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
-# PostgreSQL aborts one side of a deadlock (40P01) or of a serialization conflict
-# (40001); the whole unit of work is safe to run again from the start.
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 MAX_ATTEMPTS = 4
 
 
@@ -47,6 +44,7 @@ class BookingService:
         slot_id: int,
         interpreter_language: str | None = None,
         note: str | None = None,
+        accept_waitlist: bool = True,
     ) -> BookingOutcome:
         attempt = partial(
             operations.book,
@@ -55,6 +53,7 @@ class BookingService:
             slot_id=slot_id,
             interpreter_language=interpreter_language,
             note=note,
+            accept_waitlist=accept_waitlist,
         )
         try:
             return await self._write(attempt)
@@ -119,10 +118,6 @@ class BookingService:
                 async with self._database.transaction() as session:
                     return await operation(session, now=self._clock.now())
             except DBAPIError as error:
-                if attempt == MAX_ATTEMPTS or not _is_retryable(error):
+                if attempt == MAX_ATTEMPTS or not lost_a_race(error):
                     raise
         raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def _is_retryable(error: DBAPIError) -> bool:
-    return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES

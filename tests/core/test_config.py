@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -16,9 +17,11 @@ from core.config import (
     ConfigError,
     Settings,
     load_settings,
+    parse_cutoffs,
     parse_duration,
     parse_offsets,
 )
+from core.models import SlotKind
 
 VARIABLES = tuple(str(field.alias) for field in Settings.model_fields.values())
 
@@ -36,6 +39,7 @@ CUSTOM = {
     "DEFAULT_LOCALE": "en",
     "REMINDER_OFFSETS": "1d,30m",
     "CANCELLATION_CUTOFF": "90m",
+    "CANCELLATION_CUTOFFS": "food_parcel=2h,appointment=1d",
     "ADMIN_SECRET_KEY": "a-long-random-key",
 }
 CUSTOM_FIELDS = {
@@ -51,6 +55,10 @@ CUSTOM_FIELDS = {
     "default_locale": "en",
     "reminder_offsets": (timedelta(days=1), timedelta(minutes=30)),
     "cancellation_cutoff": timedelta(minutes=90),
+    "cancellation_cutoffs": (
+        (SlotKind.FOOD_PARCEL, timedelta(hours=2)),
+        (SlotKind.APPOINTMENT, timedelta(days=1)),
+    ),
     "admin_secret_key": "a-long-random-key",
 }
 
@@ -85,6 +93,10 @@ def test_defaults() -> None:
     assert settings.default_locale == "fr"
     assert settings.reminder_offsets == (timedelta(hours=48), timedelta(hours=2))
     assert settings.cancellation_cutoff == timedelta(hours=4)
+    assert settings.cancellation_cutoffs == ()
+    assert {kind: settings.cutoff_for(kind) for kind in SlotKind} == dict.fromkeys(
+        SlotKind, timedelta(hours=4)
+    )
     assert settings.admin_secret_key == ""
 
 
@@ -193,6 +205,116 @@ def test_reminder_offsets_units_spaces_duplicates_and_order(
 
 @pytest.mark.parametrize(
     ("text", "expected"),
+    [
+        ("", {}),
+        (" , ", {}),
+        ("appointment=24h", {SlotKind.APPOINTMENT: timedelta(hours=24)}),
+        (
+            " food_parcel = 2h , appointment=1d,",
+            {SlotKind.FOOD_PARCEL: timedelta(hours=2), SlotKind.APPOINTMENT: timedelta(days=1)},
+        ),
+        (
+            "workshop=0m,food_parcel=90m,appointment=2d",
+            {
+                SlotKind.WORKSHOP: timedelta(0),
+                SlotKind.FOOD_PARCEL: timedelta(minutes=90),
+                SlotKind.APPOINTMENT: timedelta(days=2),
+            },
+        ),
+    ],
+)
+def test_cancellation_cutoffs_per_kind(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: dict[SlotKind, timedelta]
+) -> None:
+    monkeypatch.setenv("CANCELLATION_CUTOFFS", text)
+
+    assert parse_cutoffs(text) == expected
+    assert dict(load_settings(None).cancellation_cutoffs) == expected
+
+
+def test_a_kind_without_its_own_cutoff_gets_the_default_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CANCELLATION_CUTOFF", "3h")
+    monkeypatch.setenv("CANCELLATION_CUTOFFS", "appointment=24h,food_parcel=90m")
+
+    settings = load_settings(None)
+
+    assert settings.cutoff_for(SlotKind.APPOINTMENT) == timedelta(hours=24)
+    assert settings.cutoff_for(SlotKind.FOOD_PARCEL) == timedelta(minutes=90)
+    assert settings.cutoff_for(SlotKind.WORKSHOP) == timedelta(hours=3)
+    assert [settings.cutoff_minutes_for(kind) for kind in SlotKind] == [180, 90, 24 * 60]
+
+
+def test_cutoffs_are_kept_in_kind_order_whatever_order_they_are_written_in() -> None:
+    one = load_settings(None, cancellation_cutoffs="appointment=1d,workshop=1h")
+    other = load_settings(None, cancellation_cutoffs="workshop=60m , appointment=24h")
+
+    assert one.cancellation_cutoffs == (
+        (SlotKind.WORKSHOP, timedelta(hours=1)),
+        (SlotKind.APPOINTMENT, timedelta(days=1)),
+    )
+    assert one == other
+    assert hash(one) == hash(other)
+
+
+def test_cutoffs_can_be_given_as_a_mapping() -> None:
+    settings = load_settings(
+        None,
+        cancellation_cutoffs={
+            "food_parcel": timedelta(hours=2),
+            SlotKind.WORKSHOP: timedelta(days=1),
+        },
+    )
+
+    assert settings.cutoff_for(SlotKind.FOOD_PARCEL) == timedelta(hours=2)
+    assert settings.cutoff_for(SlotKind.WORKSHOP) == timedelta(days=1)
+    assert settings.cutoff_for(SlotKind.APPOINTMENT) == timedelta(hours=4)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"cancellation_cutoffs": {"atelier": timedelta(hours=2)}}, "workshop"),
+        (
+            {
+                "cancellation_cutoffs": (
+                    (SlotKind.WORKSHOP, timedelta(hours=1)),
+                    (SlotKind.WORKSHOP, timedelta(hours=2)),
+                )
+            },
+            "given twice",
+        ),
+    ],
+)
+def test_bad_cutoff_overrides_name_the_variable(overrides: dict[str, object], reason: str) -> None:
+    with pytest.raises(ConfigError, match=r"^Invalid setting CANCELLATION_CUTOFFS: ") as caught:
+        load_settings(None, **overrides)
+
+    assert reason in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("appointment", "'appointment' is not KIND=DURATION"),
+        ("appointment:24h", "'appointment:24h' is not KIND=DURATION"),
+        ("atelier=2h", "unknown slot kind 'atelier', expected one of workshop, food_parcel"),
+        ("APPOINTMENT=2h", "unknown slot kind 'APPOINTMENT'"),
+        ("=2h", "unknown slot kind ''"),
+        ("appointment=soon", "appointment: 'soon' is not a duration"),
+        ("appointment=", "appointment: '' is not a duration"),
+        ("food_parcel=2h,food_parcel=3h", "food_parcel is given twice"),
+    ],
+)
+def test_bad_cutoffs_say_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(reason)):
+        parse_cutoffs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
     [("90m", timedelta(minutes=90)), (" 2h ", timedelta(hours=2)), ("1d", timedelta(days=1))],
 )
 def test_durations(text: str, expected: timedelta) -> None:
@@ -213,6 +335,10 @@ def test_bad_durations(text: str) -> None:
         ("REMINDER_OFFSETS", ","),
         ("REMINDER_OFFSETS", "0m"),
         ("CANCELLATION_CUTOFF", "four hours"),
+        ("CANCELLATION_CUTOFFS", "24h"),
+        ("CANCELLATION_CUTOFFS", "atelier=2h"),
+        ("CANCELLATION_CUTOFFS", "appointment=tomorrow"),
+        ("CANCELLATION_CUTOFFS", "appointment=2h,appointment=3h"),
         ("BOT_FRAMEWORK", "foo"),
         ("BOT_MODE", "x"),
         ("TIMEZONE", "Europe/Atlantis"),

@@ -81,3 +81,29 @@ async def test_a_week_later_only_the_new_week_is_added(
     assert 0 < later.slots < first.slots
     assert later.series == 0
     assert await _count(database, SlotSeries) == first.series
+
+
+async def test_each_kind_of_slot_gets_its_own_cancellation_cut_off(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    tuned = settings.model_copy(
+        update={
+            "cancellation_cutoff": timedelta(hours=3),
+            "cancellation_cutoffs": (
+                (SlotKind.FOOD_PARCEL, timedelta(minutes=90)),
+                (SlotKind.APPOINTMENT, timedelta(hours=24)),
+            ),
+        }
+    )
+    await seed_demo(database, clock, tuned)
+
+    async with database.reading() as session:
+        cutoffs = {
+            (slot.kind, slot.cancellation_cutoff_minutes)
+            for slot in await session.scalars(select(Slot))
+        }
+    assert cutoffs == {
+        (SlotKind.APPOINTMENT, 24 * 60),
+        (SlotKind.FOOD_PARCEL, 90),
+        (SlotKind.WORKSHOP, 180),
+    }

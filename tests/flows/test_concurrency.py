@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import cast
 
 import pytest
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from core.clock import ManualClock
 from core.config import Settings
@@ -255,3 +256,62 @@ async def test_losing_every_save_gives_up_kindly(
     assert [reply.text for reply in outcome.replies] == [SOMETHING_WENT_WRONG]
     assert "after 4 conflicting saves" in caplog.text
     assert await _count(database) == 1
+
+
+def _race_lost(kind: type[DBAPIError], sqlstate: str | None = None) -> DBAPIError:
+    """A driver error as SQLAlchemy wraps it, with the SQLSTATE PostgreSQL would give."""
+    original = Exception("lost")
+    original.sqlstate = sqlstate  # type: ignore[attr-defined]
+    return kind("INSERT …", None, original)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _race_lost(IntegrityError, "23505"),
+        _race_lost(OperationalError, "40P01"),
+        _race_lost(OperationalError, "40001"),
+    ],
+    ids=["unique-index", "deadlock", "serialization"],
+)
+async def test_an_event_that_lost_a_database_race_is_run_again(
+    database: Database, clock: ManualClock, settings: Settings, error: DBAPIError
+) -> None:
+    runs = 0
+
+    async def racing(ctx: Context) -> None:
+        nonlocal runs
+        runs += 1
+        ctx.data["seen"] = runs
+        if runs == 1:
+            raise error
+        ctx.say(t("Compté\u202f: {n}", n=runs))
+
+    flow = Flow(name="racing", commands={"count": Command(racing)})
+    engine = ConversationEngine(database, clock, settings, compiled_catalogs(), [flow])
+    outcome = await engine.handle(Event.command(USER, "count"))
+
+    assert runs == 2
+    assert outcome.replies[0].text == t("Compté\u202f: {n}", n=2)
+    async with database.reading() as session:
+        state = await session.get(ConversationState, USER)
+    assert state is not None
+    assert state.data == {"seen": 2}, "the first run's changes were rolled back"
+
+
+async def test_any_other_database_error_fails_once_and_kindly(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    runs = 0
+
+    async def broken(ctx: Context) -> None:
+        nonlocal runs
+        runs += 1
+        raise _race_lost(OperationalError, "53100")  # disk full: running again will not help
+
+    flow = Flow(name="broken", commands={"count": Command(broken)})
+    engine = ConversationEngine(database, clock, settings, compiled_catalogs(), [flow])
+    outcome = await engine.handle(Event.command(USER, "count"))
+
+    assert runs == 1
+    assert [reply.text for reply in outcome.replies] == [SOMETHING_WENT_WRONG]

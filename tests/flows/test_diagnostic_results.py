@@ -10,7 +10,7 @@ from sqlmodel import select
 from core.clock import ManualClock
 from core.config import Settings
 from core.db import Database
-from core.models import ContactRequest, ContactStatus, DiagnosticResult, Youth
+from core.models import ContactRequest, ContactStatus, DiagnosticResult, Slot, SlotKind, Youth
 from flows.engine import DOUBLE_TAP_WINDOW
 from tests.core.diagnostic.test_results import NO_URGENT_NEED
 from tests.flows.test_diagnostic import (
@@ -22,7 +22,7 @@ from tests.flows.test_diagnostic import (
     take_diagnostic,
 )
 from tests.support.chat import ChatSimulator
-from tests.support.factories import make_youth
+from tests.support.factories import make_partner, make_slot, make_youth
 
 TOP_LABELS = {
     "fr": [
@@ -104,36 +104,63 @@ async def test_a_youth_with_no_urgent_need_gets_a_food_parcel_emmaus_connect_and
     assert {s["reason"] for s in run.signals} >= {"skips_meals_sometimes", "no_data_plan"}
 
 
+async def _offers(database: Database, clock: ManualClock) -> dict[str, Slot]:
+    """One slot of each kind a top step leads to, and a workshop on another topic."""
+    now = clock.now()
+    async with database.transaction() as session:
+        emmaus = await make_partner(session, code="emmaus-connect", name="Emmaüs Connect")
+        other = await make_partner(session, code="la-banque-postale", name="La Banque Postale")
+        return {
+            "parcel": await make_slot(session, now, SlotKind.FOOD_PARCEL, title="Colis Linkee"),
+            "emmaus": await make_slot(
+                session, now, SlotKind.APPOINTMENT, capacity=1, partner_id=emmaus.id,
+                title="Rendez-vous Emmaüs Connect", topic="digital",
+            ),
+            "bank": await make_slot(
+                session, now, SlotKind.APPOINTMENT, capacity=1, partner_id=other.id,
+                title="Rendez-vous banque", topic="money",
+            ),
+            "cv": await make_slot(session, now, topic="cv", title="Atelier CV"),
+            "housing": await make_slot(session, now, topic="housing", title="Atelier logement"),
+        }  # fmt: skip
+
+
+def _slots_listed(chat: ChatSimulator) -> list[int]:
+    return [int(b.split(":")[2]) for b in chat.buttons if b.startswith("bs:open:")]
+
+
 @pytest.mark.parametrize("locale", LOCALES)
-async def test_a_booking_step_says_soon_and_offers_the_adviser(
+async def test_each_booking_step_opens_its_own_list(
     database: Database, clock: ManualClock, settings: Settings, locale: str
 ) -> None:
-    chat, youth, run = await finished(database, clock, settings, NO_URGENT_NEED, locale=locale)
+    offers = await _offers(database, clock)
+    chat, _, run = await finished(database, clock, settings, NO_URGENT_NEED, locale=locale)
 
     await chat.tap(f"dr:go:{run.id}:linkee_parcel")
-
-    soon = {"fr": "Bientôt, tu pourras réserver ton colis", "en": "Soon, you'll be able to book"}
-    assert soon[locale] in chat.text, chat.transcript
-    assert chat.buttons == [f"dr:ask:{run.id}:linkee_parcel", f"dr:top:{run.id}"]
-
-    await chat.tap(f"dr:ask:{run.id}:linkee_parcel")
     assert {"fr": "Un colis alimentaire gratuit", "en": "A free food parcel"}[locale] in chat.text
-    await chat.tap("ct:skip")
-    [request] = await requests(database)
-    assert (request.topic, request.urgent, request.youth_id) == ("linkee_parcel", False, youth.id)
+    assert _slots_listed(chat) == [offers["parcel"].id], "the food signal makes them eligible"
+
+    await chat.tap(f"dr:go:{run.id}:emmaus_connect")
+    assert _slots_listed(chat) == [offers["emmaus"].id], "only the partner recommended"
+
+    await chat.tap(f"dr:go:{run.id}:cv_workshop")
+    assert _slots_listed(chat) == [offers["cv"].id], "only the workshop's topic"
+    assert "bk:t:all" in chat.buttons, "the other workshops are one tap away"
+    await chat.tap("bk:t:all")
+    assert set(_slots_listed(chat)) == {offers["cv"].id, offers["housing"].id}
 
 
-async def test_each_appointment_and_workshop_kind_has_its_soon_message(
+async def test_a_booking_step_with_nothing_open_offers_the_adviser(
     database: Database, clock: ManualClock, settings: Settings
 ) -> None:
-    chat, _, run = await finished(database, clock, settings, NO_URGENT_NEED)
-    await chat.tap(f"dr:go:{run.id}:emmaus_connect")
-    assert "prendre ce rendez-vous" in chat.text
-    await chat.tap(f"dr:top:{run.id}")
-    await chat.tap(f"dr:go:{run.id}:cv_workshop")
-    assert "réserver ta place à cet atelier" in chat.text
-    await chat.tap(f"dr:top:{run.id}")
-    assert chat.buttons[0] == f"dr:go:{run.id}:linkee_parcel", "back on the results"
+    chat, youth, run = await finished(database, clock, settings, NO_URGENT_NEED)
+
+    await chat.tap(f"dr:go:{run.id}:linkee_parcel")
+    assert "Je n'ai pas de créneau libre dans les 14 prochains jours." in chat.text
+    await chat.tap("bk:advise")
+    await chat.tap("ct:skip")
+    [request] = await requests(database)
+    assert (request.topic, request.urgent, request.youth_id) == ("food_parcel", False, youth.id)
 
 
 async def test_an_adviser_step_starts_a_contact_request_on_its_topic(

@@ -260,16 +260,38 @@ async def test_nothing_to_eat_names_the_next_linkee_pickup(
     assert {"fr": "CASVP", "en": "CASVP"}[locale] in chat.text
     assert "FAJP" in chat.text
     assert "<b>" not in _bold_numbers(chat), "food is the route, not a helpline"
-    assert chat.buttons == ["sos:parcel", "sos:alert:no_food"]
+    assert chat.buttons == ["sos:book", "sos:parcel", "sos:alert:no_food"]
     parcel_reply = next(reply for reply in chat.replies if "sos:parcel" in reply.button_ids)
     assert PICKUP_NAMED[locale] in parcel_reply.plain_text.replace("\u202f", " ")
     assert (
-        chat.button_labels[0]
+        chat.button_labels[:2]
         == {
-            "fr": "🥕 Demander un colis à mon conseiller",
-            "en": "🥕 Ask my adviser for a parcel",
+            "fr": ["🥕 Réserver mon colis", "🥕 Demander un colis à mon conseiller"],
+            "en": ["🥕 Book my parcel", "🥕 Ask my adviser for a parcel"],
         }[locale]
     )
+
+
+async def test_booking_from_the_food_route_needs_a_reason_for_a_parcel(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    now = clock.now()
+    async with database.transaction() as session:
+        pickup = await make_slot(session, now, SlotKind.FOOD_PARCEL, starts_at=THURSDAY_PICKUP)
+    chat, youth = await make_consented_chat(database, clock, settings)
+    await chat.send("rien à manger")
+    await chat.tap("sos:book")
+    assert "Les colis Linkee sont réservés aux jeunes qui en ont besoin" in chat.text
+    assert chat.buttons[:2] == ["bk:ask", "menu:diagnostic"], "the two ways to get one"
+
+    # Once an adviser marked them eligible, the same button lists the pickups.
+    async with database.transaction() as session:
+        row = await session.get(Youth, youth.id)
+        assert row is not None
+        row.food_parcel_eligible = True
+    clock.advance(timedelta(minutes=10))
+    await chat.tap("sos:book")
+    assert f"bs:open:{pickup.id}" in chat.buttons
 
 
 async def test_nothing_to_eat_without_a_pickup_open_still_offers_to_ask_the_adviser(
@@ -491,7 +513,7 @@ async def test_a_confirmation_button_from_an_old_message_is_stale(
         "sos:alert:no_food+no_shelter",
         "sos:alert:no_shelter:x",
         "sos:parcel:x",
-        "sos:book",
+        "sos:book:x",
         "alert:maybe",
     ],
 )

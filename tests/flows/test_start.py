@@ -17,10 +17,20 @@ from tests.support.chat import ChatSimulator, make_chat
 from tests.support.youths import make_consented_chat
 
 # The whole main menu, in order, as the product's flows contribute it.
-MENU = ["menu:diagnostic", "menu:contact", "menu:mydata", "menu:lang", "menu:help"]
+MENU = [
+    "menu:diagnostic",
+    "menu:book",
+    "menu:mybookings",
+    "menu:contact",
+    "menu:mydata",
+    "menu:lang",
+    "menu:help",
+]
 MENU_LABELS = {
     "fr": [
         "📝 Faire le point",
+        "📅 Réserver",
+        "🗓️ Mes rendez-vous",
         "💬 Parler à un conseiller",
         "🔒 Mes données",
         "🌍 Langue / Language",
@@ -28,6 +38,8 @@ MENU_LABELS = {
     ],
     "en": [
         "📝 Check my situation",
+        "📅 Book",
+        "🗓️ My bookings",
         "💬 Talk to an adviser",
         "🔒 My data",
         "🌍 Language / Langue",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.booking import BookingService, SlotFilter
+from core.booking import BookingService, SlotFilter, operations
 from core.clock import ManualClock
 from core.db import Database
 from core.models import BookingStatus, SlotKind
@@ -167,3 +167,41 @@ class TestMyBookings:
         mine = await service.my_bookings(youth_id=youth.id)
 
         assert (mine.upcoming, mine.past) == ([], [])
+
+
+async def test_the_waitlist_follows_the_order_places_were_taken_not_when_events_began(
+    database: Database, clock: ManualClock
+) -> None:
+    """An event that began earlier but reached the slot's lock later queues behind.
+
+    Each event stamps its bookings with the instant it began; under load, the one
+    that began first is not always the one that gets the slot's lock first.
+    """
+    now = clock.now()
+    async with database.transaction() as session:
+        slot = await make_slot(session, now, capacity=1)
+        await make_booking(session, now, await make_youth(session, now), slot)
+        first, second = await make_youth(session, now), await make_youth(session, now)
+    assert slot.id is not None
+    assert first.id is not None
+    assert second.id is not None
+    tz = clock.now().tzinfo
+    assert tz is not None
+    async with database.transaction() as session:
+        got_there_first = await operations.book(
+            session, now=now + timedelta(seconds=5), tz=tz, youth_id=first.id, slot_id=slot.id
+        )
+    async with database.transaction() as session:
+        began_earlier = await operations.book(
+            session, now=now, tz=tz, youth_id=second.id, slot_id=slot.id
+        )
+    assert (got_there_first.waitlist_position, began_earlier.waitlist_position) == (1, 2)
+    async with database.reading() as session:
+        positions = [
+            await operations.waitlist_position(session, outcome.booking)
+            for outcome in (got_there_first, began_earlier)
+        ]
+    assert positions == [1, 2]
+    async with database.transaction() as session:
+        held = (await operations.my_bookings(session, now=now, youth_id=first.id)).upcoming
+        assert [entry.waitlist_position for entry in held] == [1]
