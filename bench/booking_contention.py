@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import col, select
 
+from bench.backends import add_backend_option, ratio_line, run_and_report
 from core import migrate
 from core.booking import BookingService
 from core.clock import SystemClock
 from core.config import load_settings
 from core.db import make_database
 from core.models import Booking, BookingStatus
-from tests.support import databases
 from tests.support.factories import make_slot, make_youths
-from tests.support.pgserver import PostgresUnavailable, start_server
 
 # Every attempt is queued on the connection pool at once; the slowest backend
 # must not time out waiting for a connection while the others go first.
@@ -104,24 +100,6 @@ async def contend(backend: str, url: str, attempts: int, capacity: int) -> Resul
         await database.dispose()
 
 
-async def on_sqlite(attempts: int, capacity: int) -> Result:
-    directory = Path(tempfile.mkdtemp(prefix="passerelle-bench-"))
-    try:
-        url = databases.sqlite_url(directory / "bench.db")
-        return await contend("sqlite", url, attempts, capacity)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-async def on_postgresql(attempts: int, capacity: int) -> Result:
-    server = await asyncio.to_thread(start_server)
-    try:
-        url = await databases.fresh_postgres(server, migrated=False)
-        return await contend("postgresql", url, attempts, capacity)
-    finally:
-        await asyncio.to_thread(server.stop)
-
-
 def report(results: Sequence[Result]) -> None:
     header = (
         f"{'backend':<12}{'attempts':>9}{'seconds':>9}{'bookings/s':>12}"
@@ -133,10 +111,9 @@ def report(results: Sequence[Result]) -> None:
             f"{r.backend:<12}{r.attempts:>9}{r.seconds:>9.2f}{r.per_second:>12.1f}"
             f"{r.booked:>8}{r.waitlisted:>12}{r.overbooked:>12}{r.failed:>8}"
         )
-    by_backend = {r.backend: r for r in results}
-    if {"sqlite", "postgresql"} <= by_backend.keys():
-        ratio = by_backend["postgresql"].per_second / by_backend["sqlite"].per_second
-        print(f"PostgreSQL/SQLite throughput: {ratio:.2f}x")
+    throughput = ratio_line(results, "throughput", lambda r: r.per_second)
+    if throughput is not None:
+        print(throughput)
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -146,40 +123,22 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--attempts", type=int, default=1000, help="distinct youths (1000)")
     parser.add_argument("--capacity", type=int, default=20, help="seats on the slot (20)")
-    parser.add_argument(
-        "--backend",
-        choices=["sqlite", "postgresql", "both"],
-        default="both",
-        help="which databases to run on (both)",
-    )
+    add_backend_option(parser)
     arguments = parser.parse_args(argv)
     if arguments.attempts < 1 or arguments.capacity < 1:
         parser.error("--attempts and --capacity must be at least 1")
     return arguments
 
 
-async def run(arguments: argparse.Namespace) -> list[Result]:
-    results = []
-    if arguments.backend in ("sqlite", "both"):
-        results.append(await on_sqlite(arguments.attempts, arguments.capacity))
-    if arguments.backend in ("postgresql", "both"):
-        results.append(await on_postgresql(arguments.attempts, arguments.capacity))
-    return results
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
-        results = asyncio.run(run(arguments))
-    except PostgresUnavailable as error:
-        print(f"PostgreSQL could not start: {error}", file=sys.stderr)
-        return 2
-    report(results)
-    unsound = [r.backend for r in results if not r.sound]
-    if unsound:
-        print(f"FAILED: overbooked, failed or unaccounted attempts on {', '.join(unsound)}")
-        return 1
-    return 0
+
+    async def measure(backend: str, url: str) -> Result:
+        return await contend(backend, url, arguments.attempts, arguments.capacity)
+
+    return run_and_report(
+        arguments.backend, measure, report, "overbooked, failed or unaccounted attempts"
+    )
 
 
 if __name__ == "__main__":

@@ -20,19 +20,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlmodel import col, select
 
+from bench.backends import add_backend_option, ratio_line, run_and_report
 from core import migrate
 from core.clock import SystemClock
 from core.config import load_settings
@@ -44,10 +42,8 @@ from flows.engine import ConversationEngine
 from flows.events import Event
 from flows.notices import SOMETHING_WENT_WRONG
 from flows.replies import Outcome
-from tests.support import databases
 from tests.support.chat import compiled_catalogs
 from tests.support.factories import make_site, make_slot, youth_row
-from tests.support.pgserver import PostgresUnavailable, start_server
 
 # Every youth's first event is queued on the connection pool at once; the slowest
 # backend must not time out waiting for a connection while the others go first.
@@ -279,24 +275,6 @@ async def run_flow(backend: str, url: str, youths: int, capacity: int) -> Result
         await database.dispose()
 
 
-async def on_sqlite(youths: int, capacity: int) -> Result:
-    directory = Path(tempfile.mkdtemp(prefix="passerelle-bench-"))
-    try:
-        url = databases.sqlite_url(directory / "bench.db")
-        return await run_flow("sqlite", url, youths, capacity)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-async def on_postgresql(youths: int, capacity: int) -> Result:
-    server = await asyncio.to_thread(start_server)
-    try:
-        url = await databases.fresh_postgres(server, migrated=False)
-        return await run_flow("postgresql", url, youths, capacity)
-    finally:
-        await asyncio.to_thread(server.stop)
-
-
 # -- the command --------------------------------------------------------------------------
 
 
@@ -313,13 +291,12 @@ def report(results: Sequence[Result]) -> None:
             f"{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.booked:>8}{r.waitlisted:>12}{r.overbooked:>12}"
             f"{r.failed:>8}"
         )
-    by_backend = {r.backend: r for r in results}
-    if {"sqlite", "postgresql"} <= by_backend.keys():
-        sqlite, postgresql = by_backend["sqlite"], by_backend["postgresql"]
-        print(
-            f"PostgreSQL/SQLite events per second: {postgresql.per_second / sqlite.per_second:.2f}x"
-        )
-        print(f"PostgreSQL/SQLite p95 latency: {postgresql.p95_ms / sqlite.p95_ms:.2f}x")
+    for line in (
+        ratio_line(results, "events per second", lambda r: r.per_second),
+        ratio_line(results, "p95 latency", lambda r: r.p95_ms),
+    ):
+        if line is not None:
+            print(line)
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -329,42 +306,25 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--youths", type=int, default=500, help="distinct youths (500)")
     parser.add_argument("--capacity", type=int, default=40, help="seats on the slot (40)")
-    parser.add_argument(
-        "--backend",
-        choices=["sqlite", "postgresql", "both"],
-        default="both",
-        help="which databases to run on (both)",
-    )
+    add_backend_option(parser)
     arguments = parser.parse_args(argv)
     if arguments.youths < 1 or arguments.capacity < 1:
         parser.error("--youths and --capacity must be at least 1")
     return arguments
 
 
-async def run(arguments: argparse.Namespace) -> list[Result]:
-    results = []
-    if arguments.backend in ("sqlite", "both"):
-        results.append(await on_sqlite(arguments.youths, arguments.capacity))
-    if arguments.backend in ("postgresql", "both"):
-        results.append(await on_postgresql(arguments.youths, arguments.capacity))
-    return results
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
-        results = asyncio.run(run(arguments))
-    except PostgresUnavailable as error:
-        print(f"PostgreSQL could not start: {error}", file=sys.stderr)
-        return 2
-    report(results)
-    unsound = [r.backend for r in results if not r.sound]
-    if unsound:
-        print(
-            f"FAILED: overbooked, failed, free seats or unaccounted youths on {', '.join(unsound)}"
-        )
-        return 1
-    return 0
+
+    async def measure(backend: str, url: str) -> Result:
+        return await run_flow(backend, url, arguments.youths, arguments.capacity)
+
+    return run_and_report(
+        arguments.backend,
+        measure,
+        report,
+        "overbooked, failed, free seats or unaccounted youths",
+    )
 
 
 if __name__ == "__main__":

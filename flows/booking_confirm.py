@@ -43,7 +43,7 @@ from flows.booking_state import (
     open_slot,
     opened_slot,
 )
-from flows.booking_view import place_line, slot_place, slot_title, when_line
+from flows.booking_view import place_line, slot_place, slot_title, when_line, where_line
 from flows.context import Context
 from flows.replies import Button, Document, Venue
 
@@ -173,10 +173,9 @@ def _confirm(ctx: Context, details: SlotDetails, booking: Booking) -> None:
     place = slot_place(slot, details.site)
     title = slot_title(slot, ctx.locale)
     lines: list[Text] = [t("📅 {when}", when=when_line(slot))]
-    if slot.modality == Modality.PHONE:
-        lines.append(t("📞 Par téléphone\u202f: le partenaire t’appelle à l’heure du rendez-vous."))
-    elif place_line(place):
-        lines.append(t("📍 {place}", place=place_line(place)))
+    where = where_line(slot, place)
+    if where is not None:
+        lines.append(where)
     paragraphs: list[Text] = [
         BOOKED,
         t("<b>{title}</b>\n{details}", title=title, details=tuple(lines)),

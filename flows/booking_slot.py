@@ -178,12 +178,17 @@ def _language(code: str, ctx: Context) -> str:
     return own if own == theirs else f"{own} · {theirs}"
 
 
-async def ask_interpreter(ctx: Context) -> None:
+async def _appointment(ctx: Context) -> SlotDetails | None:
+    """The opened slot, if still bookable and an appointment: only those have options."""
     details = await current_details(ctx)
-    if details is None:
-        return
-    if details.slot.kind != SlotKind.APPOINTMENT:
+    if details is not None and details.slot.kind != SlotKind.APPOINTMENT:
         await ctx.go(NAME, DETAIL)
+        return None
+    return details
+
+
+async def ask_interpreter(ctx: Context) -> None:
+    if await _appointment(ctx) is None:
         return
     buttons = [
         Button(f"{PREFIX}:il:{code}", _language(code, ctx)) for code in INTERPRETER_LANGUAGES
@@ -200,11 +205,7 @@ async def ask_interpreter(ctx: Context) -> None:
 
 
 async def ask_note(ctx: Context) -> None:
-    details = await current_details(ctx)
-    if details is None:
-        return
-    if details.slot.kind != SlotKind.APPOINTMENT:
-        await ctx.go(NAME, DETAIL)
+    if await _appointment(ctx) is None:
         return
     ctx.reply(
         NOTE_QUESTION,

@@ -36,10 +36,6 @@ TOPIC_LABELS: Mapping[str, Text] = {
     "money": t("🏦 Banque et argent"),
     "social": t("🤲 Aides sociales"),
 }
-MODALITIES: Mapping[Modality, Text] = {
-    Modality.ON_SITE: t("🏢 Sur place"),
-    Modality.PHONE: t("📞 Par téléphone"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +117,9 @@ def slot_summary(details: SlotDetails, locale: str) -> Text:
         t("📅 {when}", when=when_line(slot)),
         t("⏱️ Durée\u202f: {duration}", duration=duration(slot)),
     ]
-    if slot.modality == Modality.PHONE:
-        lines.append(t("📞 Par téléphone\u202f: le partenaire t’appelle à l’heure du rendez-vous."))
-    elif place_line(place):
-        lines.append(t("📍 {place}", place=place_line(place)))
+    where = where_line(slot, place)
+    if where is not None:
+        lines.append(where)
     if details.partner is not None:
         lines.append(partner_line(details.partner))
     if slot.description:
@@ -133,6 +128,15 @@ def slot_summary(details: SlotDetails, locale: str) -> Text:
         lines.append(t("🎒 À apporter\u202f: {things}", things=slot.what_to_bring))
     lines.append(t("🪑 {seats}", seats=seats(details.availability)))
     return t("<b>{title}</b>\n{details}", title=slot_title(slot, locale), details=tuple(lines))
+
+
+def where_line(slot: Slot, place: Place) -> Text | None:
+    """How the youth meets the partner: on site at a place, or called on the phone."""
+    if slot.modality == Modality.PHONE:
+        return t("📞 Par téléphone\u202f: le partenaire t’appelle à l’heure du rendez-vous.")
+    if place_line(place):
+        return t("🏢 Sur place\u202f: {place}", place=place_line(place))
+    return None
 
 
 def partner_line(partner: Partner) -> Text:

@@ -82,13 +82,7 @@ class ConversationEngine:
                     return await self._attempt(event, progress)
                 except DBAPIError as error:
                     if not (isinstance(error, IntegrityError) or lost_a_race(error)):
-                        log.exception(
-                            "Event failed for user %s (update %s)",
-                            event.user_id,
-                            event.update_id,
-                            extra=ids,
-                        )
-                        return _failure(progress.locale)
+                        return _failed(event, progress.locale)
                     log.info(
                         "Update %s of user %s lost a race in the database; re-running (attempt %s)",
                         event.update_id,
@@ -105,13 +99,7 @@ class ConversationEngine:
                         extra=ids,
                     )
                 except Exception:
-                    log.exception(
-                        "Event failed for user %s (update %s)",
-                        event.user_id,
-                        event.update_id,
-                        extra=ids,
-                    )
-                    return _failure(progress.locale)
+                    return _failed(event, progress.locale)
         log.error(
             "Gave up on update %s of user %s after %s conflicting saves",
             event.update_id,
@@ -212,6 +200,17 @@ def _remember(state: SavedState, context: Context) -> None:
     event = context.event
     fits = len(event.name.encode()) <= MAX_BUTTON_ID_BYTES
     state.last_button = event.name if event.kind is EventKind.BUTTON and fits else None
+
+
+def _failed(event: Event, locale: str) -> Outcome:
+    """Log the exception being handled with the update's ids; the kind answer."""
+    log.exception(
+        "Event failed for user %s (update %s)",
+        event.user_id,
+        event.update_id,
+        extra={"user_id": event.user_id, "update_id": event.update_id},
+    )
+    return _failure(locale)
 
 
 def _failure(locale: str) -> Outcome:

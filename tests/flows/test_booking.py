@@ -35,7 +35,7 @@ from tests.support.youths import make_consented_chat
 LOCALES = ["fr", "en"]
 BOOK = {"fr": "/reserver", "en": "/book"}
 BOOKED = {"fr": "✅ C'est réservé !", "en": "✅ You're booked!"}
-STALE = {"fr": "Ce bouton n'est plus valide.", "en": "This button is no longer valid."}
+STALE = {"fr": "Ce bouton n'est plus valide.", "en": "This button no longer works."}
 MENU_PROMPT = {"fr": "Que veux-tu faire ?", "en": "What would you like to do?"}
 SLOTS_NOW = {
     "fr": "Voici les créneaux disponibles maintenant :",
@@ -310,14 +310,16 @@ async def test_text_and_stickers_on_the_list_show_it_again(
 # -- stale state and bad input --------------------------------------------------------
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("button", ["bs:open:999999", "bs:ok:999999", "bs:wl:999999"])
 async def test_a_slot_that_does_not_exist_gets_a_clear_message_and_the_list(
-    database: Database, clock: ManualClock, settings: Settings, button: str
+    database: Database, clock: ManualClock, settings: Settings, button: str, locale: str
 ) -> None:
     slot = await _slot(database, clock)
-    chat, _ = await make_consented_chat(database, clock, settings)
+    chat, _ = await make_consented_chat(database, clock, settings, locale=locale)
     await chat.tap_unchecked(button)
-    assert chat.text.startswith("😕 Ce créneau n'existe plus.")
+    gone = {"fr": "😕 Ce créneau n'existe plus.", "en": "😕 This slot no longer exists."}
+    assert chat.text.startswith(gone[locale])
     assert _listed(chat) == [slot.id]
     assert await _bookings(database) == []
 

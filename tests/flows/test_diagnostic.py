@@ -24,7 +24,7 @@ STEP0_PROMPT = {
     "fr": "aujourd'hui, une de ces situations te concerne ?",
     "en": "is one of these true for you today?",
 }
-STALE = {"fr": "Ce bouton n'est plus valide.", "en": "This button is no longer valid."}
+STALE = {"fr": "Ce bouton n'est plus valide.", "en": "This button no longer works."}
 MENU_PROMPT = {"fr": "Que veux-tu faire ?", "en": "What would you like to do?"}
 
 

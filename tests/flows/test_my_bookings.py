@@ -115,15 +115,23 @@ async def test_after_the_cut_off_i_cant_come_excuses_and_frees_the_seat(
     assert (await _booking(database, waiting.id)).status == BookingStatus.BOOKED
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-async def test_the_cut_off_passing_between_the_question_and_the_answer(
+async def _listed_a_minute_before_the_cut_off(
     database: Database, clock: ManualClock, settings: Settings, locale: str
-) -> None:
+) -> tuple[ChatSimulator, Booking]:
+    """A seat whose cut-off (4 h before) is a minute away, and "my bookings" on screen."""
     slot = await _slot(database, clock, starts_in=timedelta(hours=4, minutes=1))
     chat, youth = await make_consented_chat(database, clock, settings, locale=locale)
     async with database.transaction() as session:
         seat = await make_booking(session, clock.now(), youth, slot)
     await chat.send(MY_BOOKINGS[locale])
+    return chat, seat
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_the_cut_off_passing_between_the_question_and_the_answer(
+    database: Database, clock: ManualClock, settings: Settings, locale: str
+) -> None:
+    chat, seat = await _listed_a_minute_before_the_cut_off(database, clock, settings, locale)
     await chat.tap(f"mb:c:{seat.id}")
     assert chat.buttons[0] == "mr:sick", "still before the cut-off: a reason is asked"
 
@@ -142,6 +150,21 @@ async def test_the_cut_off_passing_between_the_question_and_the_answer(
     assert (await _booking(database, seat.id)).status == BookingStatus.BOOKED
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_the_cut_off_passing_between_the_list_and_the_tap(
+    database: Database, clock: ManualClock, settings: Settings, locale: str
+) -> None:
+    chat, seat = await _listed_a_minute_before_the_cut_off(database, clock, settings, locale)
+
+    clock.advance(timedelta(minutes=2))
+    await chat.tap(f"mb:c:{seat.id}")
+
+    assert chat.buttons == [f"mb:x:{seat.id}", "mr:keep"], "no reason asked: too late to cancel"
+    await chat.tap(f"mb:x:{seat.id}")
+    await chat.tap("mr:private")
+    assert (await _booking(database, seat.id)).status == BookingStatus.EXCUSED
+
+
 async def test_leaving_the_waitlist_is_possible_at_any_time_before_the_start(
     database: Database, clock: ManualClock, settings: Settings
 ) -> None:
@@ -158,11 +181,12 @@ async def test_leaving_the_waitlist_is_possible_at_any_time_before_the_start(
     assert (await _booking(database, place.id)).status == BookingStatus.CANCELLED
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 async def test_another_youths_booking_cannot_be_cancelled(
-    database: Database, clock: ManualClock, settings: Settings
+    database: Database, clock: ManualClock, settings: Settings, locale: str
 ) -> None:
     slot = await _slot(database, clock)
-    chat, _ = await make_consented_chat(database, clock, settings)
+    chat, _ = await make_consented_chat(database, clock, settings, locale=locale)
     async with database.transaction() as session:
         someone = await make_youth(session, clock.now())
         theirs = await make_booking(session, clock.now(), someone, slot)
@@ -170,11 +194,15 @@ async def test_another_youths_booking_cannot_be_cancelled(
     for button in (f"mb:c:{theirs.id}", f"mb:x:{theirs.id}", "mb:c:999999"):
         clock.advance(timedelta(seconds=10))
         await chat.tap_unchecked(button)
-        assert chat.text.startswith("😕 Je ne trouve pas ce rendez-vous dans les tiens.")
+        not_found = {
+            "fr": "😕 Je ne trouve pas ce rendez-vous dans les tiens.",
+            "en": "😕 I can't find this booking among yours.",
+        }
+        assert chat.text.startswith(not_found[locale])
     assert (await _booking(database, theirs.id)).status == BookingStatus.BOOKED
     for button in ("mb:c:abc", "mb:z:1", "mr:sick"):
         await chat.tap_unchecked(button)
-        assert STALE["fr"] in chat.text
+        assert STALE[locale] in chat.text
 
 
 async def test_history_shows_the_attendance_of_past_bookings(
