@@ -95,8 +95,8 @@ def _heading(current: Browsing, page: int, pages: int) -> Text:
     if current.topic is not None and current.topic in TOPIC_LABELS:
         name = TOPIC_LABELS[current.topic]
     if pages == 1:
-        return t("📅 <b>{name}</b>", name=name)
-    return t("📅 <b>{name}</b> (page {page} sur {pages})", name=name, page=page + 1, pages=pages)
+        return t("<b>{name}</b>", name=name)
+    return t("<b>{name}</b> (page {page} sur {pages})", name=name, page=page + 1, pages=pages)
 
 
 def _button_label(index: int, slot: Slot, locale: str) -> str:
@@ -125,7 +125,7 @@ def _back(current: Browsing) -> Button:
 def _nothing(ctx: Context, current: Browsing) -> None:
     narrowed = current.topic is not None or current.partner_id is not None
     ctx.reply(
-        t("📅 <b>{name}</b>", name=KIND_NAMES[current.kind]),
+        t("<b>{name}</b>", name=KIND_NAMES[current.kind]),
         NOTHING_NARROWED if narrowed else NOTHING_AT_ALL,
         buttons=[
             *([_back(current)] if narrowed else []),

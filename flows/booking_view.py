@@ -21,9 +21,9 @@ KIND_LABELS: Mapping[SlotKind, Text] = {
     SlotKind.APPOINTMENT: t("🤝 Un rendez-vous avec un partenaire"),
 }
 KIND_NAMES: Mapping[SlotKind, Text] = {
-    SlotKind.WORKSHOP: t("Ateliers"),
-    SlotKind.FOOD_PARCEL: t("Colis alimentaires Linkee"),
-    SlotKind.APPOINTMENT: t("Rendez-vous avec un partenaire"),
+    SlotKind.WORKSHOP: t("🧑‍🏫 Ateliers"),
+    SlotKind.FOOD_PARCEL: t("🥕 Colis alimentaires Linkee"),
+    SlotKind.APPOINTMENT: t("🤝 Rendez-vous avec un partenaire"),
 }
 # Workshop and appointment topics as staff tag them; an untagged one shows under "all".
 TOPIC_LABELS: Mapping[str, Text] = {
