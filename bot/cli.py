@@ -65,12 +65,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.has_bot_token:
         print("No BOT_TOKEN set: starting the local demo chat (type /aide for help).")
         return await _chat(settings, args)
-    print(
-        "Serving Telegram is not available in this version; unset BOT_TOKEN to try the "
-        "local demo chat.",
-        file=sys.stderr,
-    )
-    return EXIT_CONFIG
+    from bot.serve import serve
+
+    return await serve(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,10 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.INFO if args.handler is _run and settings.has_bot_token else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     handler: Command = args.handler
     try:
         return asyncio.run(handler(settings, args))
+    except ConfigError as error:
+        # Settings that only matter to one command (the webhook's) are checked by it.
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

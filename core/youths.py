@@ -37,6 +37,7 @@ CONSENT_VERSION = 1
 
 ERASED_REASON = "erased"
 SKIP_REASON_YOUTH_ERASED = "youth_erased"
+SKIP_REASON_YOUTH_UNREACHABLE = "youth_unreachable"
 # Seen this recently: no need to write `last_seen_at` again on every message.
 LAST_SEEN_PRECISION = timedelta(hours=1)
 
@@ -109,15 +110,51 @@ async def set_site(session: AsyncSession, youth: Youth, site_id: int) -> Site | 
 
 
 async def touch(session: AsyncSession, youth_id: int, now: datetime) -> None:
-    """Note that the youth is active, for the erasure of inactive accounts (DESIGN.md §9)."""
+    """Note that the youth is active, for the erasure of inactive accounts (DESIGN.md §9).
+
+    A youth who writes has unblocked the bot, so they are reachable again; the
+    messages skipped while they were not stay skipped.
+    """
+    seen_long_ago = col(Youth.last_seen_at) < now - LAST_SEEN_PRECISION
     statement = (
         sa.update(Youth)
         .where(col(Youth.id) == youth_id)
-        .where(col(Youth.last_seen_at) < now - LAST_SEEN_PRECISION)
-        .values(last_seen_at=now)
+        .where(sa.or_(seen_long_ago, sa.not_(col(Youth.reachable))))
+        .values(last_seen_at=now, reachable=True, unreachable_since=None)
         .execution_options(synchronize_session=False)
     )
     await session.execute(statement)
+
+
+async def mark_unreachable(
+    session: AsyncSession, telegram_user_id: int, now: datetime
+) -> Youth | None:
+    """The youth blocked the bot (DESIGN.md §7): stop their pending messages.
+
+    None when no youth has that Telegram id. `unreachable_since` keeps the first
+    time the bot found them gone.
+    """
+    # Locked as the booking operations lock it: a cancellation skipping the same
+    # reminders at the same time would otherwise lose one of the two history entries.
+    locked = (
+        select(Youth)
+        .where(col(Youth.telegram_user_id) == telegram_user_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    youth = await session.scalar(locked)
+    if youth is None:
+        return None
+    youth.reachable = False
+    if youth.unreachable_since is None:
+        youth.unreachable_since = now
+    pending = select(Reminder).where(
+        col(Reminder.youth_id) == youth.id, col(Reminder.status) == OutboxStatus.PENDING
+    )
+    for reminder in (await session.scalars(pending)).all():
+        _skip(reminder, now, SKIP_REASON_YOUTH_UNREACHABLE)
+    await session.flush()
+    return youth
 
 
 # -- their own data ------------------------------------------------------------
@@ -292,7 +329,7 @@ async def erase_youth(session: AsyncSession, youth_id: int, now: datetime) -> Er
     skipped = 0
     for reminder in reminders:
         if reminder.status == OutboxStatus.PENDING:
-            _skip(reminder, now)
+            _skip(reminder, now, SKIP_REASON_YOUTH_ERASED)
             skipped += 1
         reminder.payload = {}
         reminder.youth_id = None
@@ -357,10 +394,10 @@ async def _withdraw(
     return outcome.promoted
 
 
-def _skip(reminder: Reminder, now: datetime) -> None:
+def _skip(reminder: Reminder, now: datetime, reason: str) -> None:
     reminder.status = OutboxStatus.SKIPPED
-    reminder.skip_reason = SKIP_REASON_YOUTH_ERASED
+    reminder.skip_reason = reason
     reminder.history = [
         *reminder.history,
-        {"at": now.isoformat(), "event": "skipped", "detail": SKIP_REASON_YOUTH_ERASED},
+        {"at": now.isoformat(), "event": "skipped", "detail": reason},
     ]

@@ -65,6 +65,7 @@ class ConversationEngine:
         self._routes = Routes(flows)
         self._locks = KeyedLock()
         self.locales: tuple[str, ...] = catalogs.locales
+        self.default_locale = settings.default_locale
         if settings.default_locale not in self.locales:
             raise ValueError(f"no catalogue for the default locale {settings.default_locale!r}")
 
@@ -82,7 +83,7 @@ class ConversationEngine:
                     return await self._attempt(event, progress)
                 except DBAPIError as error:
                     if not (isinstance(error, IntegrityError) or lost_a_race(error)):
-                        return _failed(event, progress.locale)
+                        return _failed(event, progress.locale, retry_later=True)
                     log.info(
                         "Update %s of user %s lost a race in the database; re-running (attempt %s)",
                         event.update_id,
@@ -98,6 +99,9 @@ class ConversationEngine:
                         attempt,
                         extra=ids,
                     )
+                except (OSError, TimeoutError):
+                    # The database could not be reached: nothing was stored.
+                    return _failed(event, progress.locale, retry_later=True)
                 except Exception:
                     return _failed(event, progress.locale)
         log.error(
@@ -107,7 +111,7 @@ class ConversationEngine:
             MAX_ATTEMPTS,
             extra=ids,
         )
-        return _failure(progress.locale)
+        return _failure(progress.locale, retry_later=True)
 
     async def _attempt(self, event: Event, progress: _Progress) -> Outcome:
         now = self._clock.now()
@@ -202,7 +206,7 @@ def _remember(state: SavedState, context: Context) -> None:
     state.last_button = event.name if event.kind is EventKind.BUTTON and fits else None
 
 
-def _failed(event: Event, locale: str) -> Outcome:
+def _failed(event: Event, locale: str, *, retry_later: bool = False) -> Outcome:
     """Log the exception being handled with the update's ids; the kind answer."""
     log.exception(
         "Event failed for user %s (update %s)",
@@ -210,8 +214,8 @@ def _failed(event: Event, locale: str) -> Outcome:
         event.update_id,
         extra={"user_id": event.user_id, "update_id": event.update_id},
     )
-    return _failure(locale)
+    return _failure(locale, retry_later=retry_later)
 
 
-def _failure(locale: str) -> Outcome:
-    return Outcome(locale, [Reply(notices.SOMETHING_WENT_WRONG)])
+def _failure(locale: str, *, retry_later: bool = False) -> Outcome:
+    return Outcome(locale, [Reply(notices.SOMETHING_WENT_WRONG)], retry_later=retry_later)

@@ -89,3 +89,6 @@ class Outcome:
 
     locale: str
     replies: list[Reply] = field(default_factory=list)
+    # The event failed for want of the database and nothing of it was stored: a
+    # webhook should answer 5xx so Telegram delivers the update again later.
+    retry_later: bool = False

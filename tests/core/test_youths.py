@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,12 +27,14 @@ from core.models import (
 )
 from core.youths import (
     SKIP_REASON_YOUTH_ERASED,
+    SKIP_REASON_YOUTH_UNREACHABLE,
     AgeGroup,
     erase_youth,
     export_youth_data,
     find_youth,
     has_current_consent,
     load_youth,
+    mark_unreachable,
     register_or_reconsent,
     set_site,
     touch,
@@ -60,6 +62,17 @@ async def _register(database: Database, clock: ManualClock, **overrides: Any) ->
 async def _youth(database: Database, youth_id: int | None) -> Youth | None:
     async with database.reading() as session:
         return await load_youth(session, youth_id)
+
+
+async def _youth_by_telegram_id(database: Database, telegram_user_id: int) -> Youth | None:
+    async with database.reading() as session:
+        return await find_youth(session, telegram_user_id)
+
+
+async def _rows(database: Database, model: Any, *where: Any) -> list[Any]:
+    async with database.reading() as session:
+        statement = select(model).where(*where).order_by(col(model.id))
+        return list(await session.scalars(statement))
 
 
 # -- consent -------------------------------------------------------------------
@@ -177,6 +190,111 @@ async def test_touch_writes_last_seen_at_most_hourly(
     assert stored.last_seen_at == clock.now()
 
 
+# -- reachability --------------------------------------------------------------
+
+
+def _reminder(now: datetime, youth_id: int | None, **overrides: Any) -> Reminder:
+    values: dict[str, Any] = {
+        "kind": OutboxKind.REMINDER,
+        "youth_id": youth_id,
+        "due_at": now + timedelta(days=1),
+        "created_at": now,
+    }
+    return Reminder(**(values | overrides))
+
+
+async def test_a_youth_who_blocked_the_bot_gets_no_more_messages(
+    database: Database, clock: ManualClock
+) -> None:
+    now = clock.now()
+    youth = await _register(database, clock)
+    async with database.transaction() as session:
+        other = await make_youth(session, now)
+        slot = await make_slot(session, now)
+        booking = await make_booking(session, now, youth.id or 0, slot)
+        pending = _reminder(now, youth.id, booking_id=booking.id)
+        staff = _reminder(now, youth.id, kind=OutboxKind.STAFF_MESSAGE)
+        sent = _reminder(now, youth.id, status=OutboxStatus.SENT, due_at=now)
+        someone_else = _reminder(now, other.id)
+        session.add_all([pending, staff, sent, someone_else])
+
+    clock.advance(timedelta(minutes=5))
+    async with database.transaction() as session:
+        marked = await mark_unreachable(session, USER_ID, clock.now())
+    assert marked is not None
+    assert marked.id == youth.id
+
+    stored = await _youth(database, youth.id)
+    assert stored is not None
+    assert (stored.reachable, stored.unreachable_since) == (False, clock.now())
+    by_id = {reminder.id: reminder for reminder in await _rows(database, Reminder)}
+    for skipped in (pending.id, staff.id):
+        assert by_id[skipped].status == OutboxStatus.SKIPPED
+        assert by_id[skipped].skip_reason == SKIP_REASON_YOUTH_UNREACHABLE
+        assert by_id[skipped].history == [
+            {
+                "at": clock.now().isoformat(),
+                "event": "skipped",
+                "detail": SKIP_REASON_YOUTH_UNREACHABLE,
+            }
+        ]
+    assert by_id[sent.id].status == OutboxStatus.SENT, "what was sent stays sent"
+    assert by_id[someone_else.id].status == OutboxStatus.PENDING
+    [kept] = await _rows(database, Booking)
+    assert kept.status == BookingStatus.BOOKED, "the seat is theirs until an adviser decides"
+
+
+async def test_blocked_again_keeps_the_first_date(database: Database, clock: ManualClock) -> None:
+    youth = await _register(database, clock)
+    first_time = clock.now()
+    async with database.transaction() as session:
+        await mark_unreachable(session, USER_ID, first_time)
+    clock.advance(timedelta(days=3))
+    async with database.transaction() as session:
+        session.add(_reminder(clock.now(), youth.id))
+    async with database.transaction() as session:
+        again = await mark_unreachable(session, USER_ID, clock.now())
+    assert again is not None
+    assert again.unreachable_since == first_time
+    [reminder] = await _rows(database, Reminder)
+    assert reminder.status == OutboxStatus.SKIPPED, "messages queued since are stopped too"
+
+
+async def test_marking_an_unknown_telegram_user_does_nothing(
+    database: Database, clock: ManualClock
+) -> None:
+    await _register(database, clock)
+    async with database.transaction() as session:
+        assert await mark_unreachable(session, USER_ID + 1, clock.now()) is None
+    stored = await _youth_by_telegram_id(database, USER_ID)
+    assert stored is not None
+    assert stored.reachable
+
+
+async def test_a_youth_who_writes_again_is_reachable_again(
+    database: Database, clock: ManualClock
+) -> None:
+    youth = await _register(database, clock)
+    assert youth.id is not None
+    async with database.transaction() as session:
+        session.add(_reminder(clock.now(), youth.id))
+    clock.advance(timedelta(minutes=10))
+    async with database.transaction() as session:
+        await mark_unreachable(session, USER_ID, clock.now())
+
+    # Within the hour `touch` would not write for a reachable youth: it does here.
+    clock.advance(timedelta(minutes=10))
+    async with database.transaction() as session:
+        await touch(session, youth.id, clock.now())
+
+    stored = await _youth(database, youth.id)
+    assert stored is not None
+    assert (stored.reachable, stored.unreachable_since) == (True, None)
+    assert stored.last_seen_at == clock.now()
+    [reminder] = await _rows(database, Reminder)
+    assert reminder.status == OutboxStatus.SKIPPED, "skipped messages stay skipped"
+
+
 # -- export --------------------------------------------------------------------
 
 
@@ -246,12 +364,6 @@ async def test_exporting_a_youth_that_does_not_exist_fails(database: Database) -
 
 
 # -- erasure -------------------------------------------------------------------
-
-
-async def _rows(database: Database, model: Any, *where: Any) -> list[Any]:
-    async with database.reading() as session:
-        statement = select(model).where(*where).order_by(col(model.id))
-        return list(await session.scalars(statement))
 
 
 async def test_erasure_frees_seats_keeps_anonymous_counts_and_forgets_the_youth(
