@@ -31,6 +31,7 @@ from core.models import (
     Slot,
     Youth,
 )
+from core.outbox import skip, skip_pending
 
 # Bump when the privacy notice changes: every youth is asked to consent again.
 CONSENT_VERSION = 1
@@ -148,11 +149,9 @@ async def mark_unreachable(
     youth.reachable = False
     if youth.unreachable_since is None:
         youth.unreachable_since = now
-    pending = select(Reminder).where(
-        col(Reminder.youth_id) == youth.id, col(Reminder.status) == OutboxStatus.PENDING
+    await skip_pending(
+        session, col(Reminder.youth_id) == youth.id, now, SKIP_REASON_YOUTH_UNREACHABLE
     )
-    for reminder in (await session.scalars(pending)).all():
-        _skip(reminder, now, SKIP_REASON_YOUTH_UNREACHABLE)
     await session.flush()
     return youth
 
@@ -329,7 +328,7 @@ async def erase_youth(session: AsyncSession, youth_id: int, now: datetime) -> Er
     skipped = 0
     for reminder in reminders:
         if reminder.status == OutboxStatus.PENDING:
-            _skip(reminder, now, SKIP_REASON_YOUTH_ERASED)
+            skip(reminder, now, SKIP_REASON_YOUTH_ERASED)
             skipped += 1
         reminder.payload = {}
         reminder.youth_id = None
@@ -392,12 +391,3 @@ async def _withdraw(
             session, now=now, booking_id=booking_id, youth_id=youth_id, reason=ERASED_REASON
         )
     return outcome.promoted
-
-
-def _skip(reminder: Reminder, now: datetime, reason: str) -> None:
-    reminder.status = OutboxStatus.SKIPPED
-    reminder.skip_reason = reason
-    reminder.history = [
-        *reminder.history,
-        {"at": now.isoformat(), "event": "skipped", "detail": reason},
-    ]

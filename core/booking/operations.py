@@ -49,6 +49,7 @@ from core.models import (
     Youth,
 )
 from core.models.enums import SlotKind, SlotStatus
+from core.outbox import skip_pending
 
 # The reads live in `queries`; they are offered here too, so a caller working inside
 # its own transaction finds every step in one place.
@@ -255,23 +256,12 @@ async def _withdraw(
     booking.cancelled_at = now
     booking.cancelled_by = by
     booking.cancel_reason = reason
-    await _skip_pending_outbox(session, booking, now)
+    await skip_pending(
+        session, col(Reminder.booking_id) == booking.id, now, SKIP_REASON_BOOKING_CANCELLED
+    )
     await session.flush()
     promoted = await _promote_next(session, slot, now) if held_a_seat else None
     return CancelOutcome(booking, promoted)
-
-
-async def _skip_pending_outbox(session: AsyncSession, booking: Booking, now: datetime) -> None:
-    statement = select(Reminder).where(
-        col(Reminder.booking_id) == booking.id, col(Reminder.status) == OutboxStatus.PENDING
-    )
-    for row in (await session.scalars(statement)).all():
-        row.status = OutboxStatus.SKIPPED
-        row.skip_reason = SKIP_REASON_BOOKING_CANCELLED
-        row.history = [
-            *row.history,
-            {"at": now.isoformat(), "event": "skipped", "detail": SKIP_REASON_BOOKING_CANCELLED},
-        ]
 
 
 async def _promote_next(session: AsyncSession, slot: Slot, now: datetime) -> Booking | None:

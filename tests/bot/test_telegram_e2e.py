@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.serve import serve
@@ -365,3 +366,53 @@ async def test_a_refused_edit_falls_back_to_a_new_message(bot: Bot) -> None:
     money = next(b for b in youth.buttons() if b.startswith("dg:on:") and b.endswith(":money"))
     await youth.tap(money, youth.expects_button(money.replace(":on:", ":off:")))
     assert bot.fake.calls_to("editMessageText")[-1].status == 400
+
+
+POLLING = [combination for combination in COMBINATIONS if combination[1] == "polling"]
+
+
+async def test_the_command_menu_is_registered_in_each_language(bot: Bot) -> None:
+    by_language = {
+        language: {command["command"]: command["description"] for command in commands}
+        for (language, scope), commands in bot.fake.commands.items()
+        if scope == "default"
+    }
+    assert by_language["fr"]["reserver"] == "réserver un atelier, un colis ou un rendez-vous"
+    assert "book" not in by_language["fr"], "the English alias is listed in English only"
+    assert by_language["en"]["book"] == "book a workshop, a parcel or an appointment"
+    assert by_language[""] == by_language["fr"], "the default language for everyone else"
+
+
+@pytest.mark.parametrize("bot", POLLING, ids=_ids(POLLING), indirect=True)
+async def test_one_youths_updates_are_answered_in_order(bot: Bot) -> None:
+    youth = Youth_(bot)
+    commands = ["/aide", "/menu", "/langue", "/annuler", "/aide", "/langue"]
+    for command in commands:
+        bot.fake.push(message_update(USER, command, language_code="fr"))
+    await bot.fake.wait_for(lambda: len(youth.messages()) >= len(commands), timeout=15)
+    firsts = [str(m["text"]).replace("\u202f", " ").split("\n", 1)[0] for m in youth.messages()]
+    expected = {
+        "/aide": "Je suis là pour t’aider avec la Mission Locale. Utilise les boutons du menu.",
+        "/menu": "Que veux-tu faire ?",
+        "/langue": "🌍 Choisis ta langue.",
+        "/annuler": "C’est annulé.",  # it follows /langue: there is something to cancel
+    }
+    assert firsts == [expected[command] for command in commands]
+
+
+async def test_a_failing_engine_answers_kindly_and_the_bot_carries_on(bot: Bot) -> None:
+    youth = Youth_(bot)
+    async with bot.database.transaction() as session:
+        await session.execute(text("ALTER TABLE conversation_state RENAME TO state_away"))
+    update = message_update(USER, "/start", language_code="fr")
+    status = await bot.deliver(update)
+    await bot.fake.wait_for(lambda: "Oups" in (bot.fake.last_text(USER) or ""))
+    assert status == (503 if bot.webhook else 200), "a webhook asks Telegram to redeliver"
+
+    tap = callback_update(USER, "lang:fr", message_id=1)
+    await bot.deliver(tap)
+    await bot.fake.wait_for(lambda: str(tap["callback_query"]["id"]) in bot.fake.callback_answers)
+
+    async with bot.database.transaction() as session:
+        await session.execute(text("ALTER TABLE state_away RENAME TO conversation_state"))
+    await youth.send("/start", youth.expects_button("lang:fr"))
