@@ -13,6 +13,7 @@ from flows.engine import ConversationEngine
 from flows.my_bookings import my_bookings_flow
 from flows.onboarding import onboarding_flow
 from flows.privacy import privacy_flow
+from flows.reminders import reminders_flow
 from flows.safety import safety_flow
 from flows.start import start_flow
 
@@ -30,5 +31,6 @@ def build_engine(
         diagnostic_flow(),
         onboarding_flow(),
         privacy_flow(),
+        reminders_flow(),
     ]
     return ConversationEngine(database, clock, settings, catalogs, flows=flows)

@@ -18,7 +18,7 @@ from core.booking import operations, rules
 from core.booking.errors import BookingError, CancellationCutoffPassed
 from core.booking.queries import BookingEntry, my_bookings
 from core.i18n import Text, When, t
-from core.models import Booking, BookingStatus, CancelledBy, Site, Slot
+from core.models import Booking, BookingStatus, CancelledBy, Confirmation, Site, Slot
 from flows.booking_view import length, place_line, slot_place, slot_title
 from flows.context import Context
 from flows.gate import require_consent
@@ -33,6 +33,9 @@ PREFIX = "mb"
 REASON_PREFIX = "mr"
 BOOKING_KEY = "mybookings.booking"
 ACTION_KEY = "mybookings.action"
+# Set when the youth said "Je ne peux plus venir" on a reminder: the answer is recorded on
+# the booking, and the end offers another slot rather than the list.
+DECLINED_KEY = "mybookings.declined"
 CANCEL, EXCUSE = "cancel", "excuse"
 SHOWN_PAST = 5
 
@@ -68,6 +71,8 @@ CANCELLED = t("✅ C’est annulé. Merci de l’avoir dit\u202f: ta place va à
 LEFT_WAITLIST = t("✅ C’est fait, tu n’es plus sur la liste d’attente.")
 EXCUSED = t("🙏 Merci de l’avoir dit. Ta place va à quelqu’un d’autre.")
 KEPT = t("👍 D’accord, tu gardes ta place.")
+ANOTHER_SLOT = t("Tu veux réserver un autre créneau\u202f?")
+BOOK_ANOTHER = t("📅 Réserver un autre créneau")
 CUTOFF_JUST_PASSED = t("⏰ L’heure limite pour annuler vient de passer.")
 
 
@@ -168,12 +173,20 @@ async def _booking_tapped(ctx: Context) -> None:
         case (("c" | "x") as action, raw) if raw.isdigit() and len(raw) <= 12:
             if await require_consent(ctx, resume=(NAME, LIST)) is None:
                 return
-            await _withdraw_asked(ctx, int(raw), EXCUSE if action == "x" else CANCEL)
+            await ask_to_withdraw(ctx, int(raw), EXCUSE if action == "x" else CANCEL)
         case _:
             await ctx.reject_button()
 
 
-async def _withdraw_asked(ctx: Context, booking_id: int, action: str) -> None:
+async def ask_to_withdraw(
+    ctx: Context, booking_id: int, action: str, *, declined: bool = False
+) -> None:
+    """Ask why, then cancel (or excuse, past the cut-off) the youth's booking.
+
+    `declined`: from a reminder's "Je ne peux plus venir": the youth already said they
+    cannot come, so past the cut-off they are not told it is too late, only asked why.
+    """
+    _forget(ctx)
     found = await _own_booking(ctx, booking_id)
     if found is None:
         await _back_to_list(ctx, NOT_FOUND)
@@ -187,7 +200,10 @@ async def _withdraw_asked(ctx: Context, booking_id: int, action: str) -> None:
         return
     ctx.data[BOOKING_KEY] = booking_id
     late = booking.status == BookingStatus.BOOKED and ctx.now >= rules.cancellation_deadline(slot)
-    if action == CANCEL and late:
+    if declined:
+        ctx.data[DECLINED_KEY] = True
+        action = EXCUSE if late else CANCEL
+    elif action == CANCEL and late:
         await ctx.go(NAME, LATE)
         return
     ctx.data[ACTION_KEY] = action
@@ -253,16 +269,17 @@ async def _reason_tapped(ctx: Context) -> None:
         await ctx.reject_button()
         return
     excuse = ctx.data.get(ACTION_KEY) == EXCUSE
+    declined = ctx.data.get(DECLINED_KEY) is True
     found = await _own_booking(ctx, booking_id)
     was_waiting = found is not None and found[0].status == BookingStatus.WAITLISTED
     try:
         if excuse:
-            await operations.excuse(
+            outcome = await operations.excuse(
                 ctx.session, now=ctx.now, booking_id=booking_id, youth_id=ctx.youth_id,
                 reason=reason,
             )  # fmt: skip
         else:
-            await operations.cancel(
+            outcome = await operations.cancel(
                 ctx.session, now=ctx.now, booking_id=booking_id, by=CancelledBy.YOUTH,
                 reason=reason, youth_id=ctx.youth_id,
             )  # fmt: skip
@@ -276,7 +293,14 @@ async def _reason_tapped(ctx: Context) -> None:
         await _back_to_list(ctx, NOT_ACTIVE)
         return
     _forget(ctx)
-    await _back_to_list(ctx, EXCUSED if excuse else LEFT_WAITLIST if was_waiting else CANCELLED)
+    done = EXCUSED if excuse else LEFT_WAITLIST if was_waiting else CANCELLED
+    if declined:
+        outcome.booking.confirmation = Confirmation.DECLINED
+        outcome.booking.confirmed_at = ctx.now
+        ctx.leave()
+        ctx.reply(done, ANOTHER_SLOT, buttons=[Button("menu:book", BOOK_ANOTHER)])
+        return
+    await _back_to_list(ctx, done)
 
 
 async def _back_to_list(ctx: Context, *intro: Text) -> None:
@@ -285,5 +309,5 @@ async def _back_to_list(ctx: Context, *intro: Text) -> None:
 
 
 def _forget(ctx: Context) -> None:
-    ctx.data.pop(BOOKING_KEY, None)
-    ctx.data.pop(ACTION_KEY, None)
+    for key in (BOOKING_KEY, ACTION_KEY, DECLINED_KEY):
+        ctx.data.pop(key, None)
