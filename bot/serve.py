@@ -82,11 +82,13 @@ async def serve(
     stop: asyncio.Event | None = None,
     clock: Clock | None = None,
     catalogs: Catalogs | None = None,
+    per_second: float = 30.0,
     per_chat_interval: float = 1.0,
 ) -> int:
     """Serve Telegram until `stop` is set (or SIGINT/SIGTERM when none is given).
 
-    `per_chat_interval` is Telegram's pace for one chat; tests shorten it.
+    `per_second` and `per_chat_interval` are Telegram's limits, overall and per chat;
+    tests and benchmarks, talking to a fake server, lift them.
     """
     check_serving_settings(settings)
     clock = clock or SystemClock()
@@ -98,6 +100,7 @@ async def serve(
         engine = build_engine(database, clock, settings, catalogs)
         sender = Sender(
             clock=clock,
+            per_second=per_second,
             per_chat_interval=per_chat_interval,
             on_blocked=_unreachable_marker(database, clock),
         )
