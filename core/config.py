@@ -8,10 +8,10 @@ time: call `load_settings()` where the program starts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -23,9 +23,13 @@ from core.models.enums import SlotKind
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'passerelle.db'}"
 SUPPORTED_LOCALES = ("fr", "en")
+# When reminders are due before a booked slot, unless REMINDER_OFFSETS says otherwise.
+DEFAULT_REMINDER_OFFSETS = (timedelta(hours=48), timedelta(hours=2))
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+
+_V = TypeVar("_V")
 
 
 class ConfigError(Exception):
@@ -43,24 +47,54 @@ def parse_duration(text: str) -> timedelta:
 
 def parse_offsets(text: str) -> tuple[timedelta, ...]:
     """Parse a comma-separated list of durations, longest first, without duplicates."""
-    parts = [part for part in text.split(",") if part.strip()]
-    if not parts:
-        raise ValueError("expected at least one duration, such as 48h,2h")
-    offsets = {parse_duration(part) for part in parts}
-    if timedelta(0) in offsets:
-        raise ValueError("a reminder offset must be longer than zero")
-    return tuple(sorted(offsets, reverse=True))
+    return _offsets(text.split(","), example="48h,2h")
 
 
 def parse_cutoffs(text: str) -> dict[SlotKind, timedelta]:
     """Parse `appointment=24h,food_parcel=2h`: a cut-off per slot kind; blank gives none."""
-    cutoffs: dict[SlotKind, timedelta] = {}
+    return _per_kind(text, parse_duration, example="appointment=24h", value="DURATION")
+
+
+def parse_offsets_by_kind(text: str) -> dict[SlotKind, tuple[timedelta, ...]]:
+    """Parse `food_parcel=48h+2h,appointment=24h`: reminder offsets per slot kind.
+
+    The offsets of one kind are joined by `+`, since `,` separates the kinds.
+    """
+    return _per_kind(
+        text,
+        lambda offsets: _offsets(offsets.split("+"), example="48h+2h"),
+        example="food_parcel=48h+2h",
+        value="OFFSETS",
+    )
+
+
+def _offsets(parts: list[str], *, example: str) -> tuple[timedelta, ...]:
+    durations = [part for part in parts if part.strip()]
+    if not durations:
+        raise ValueError(f"expected at least one duration, such as {example}")
+    return normalize_offsets(parse_duration(part) for part in durations)
+
+
+def normalize_offsets(offsets: Iterable[timedelta]) -> tuple[timedelta, ...]:
+    """Longest first, without duplicates; a zero or negative offset is refused."""
+    unique = set(offsets)
+    if not unique:
+        raise ValueError("expected at least one reminder offset")
+    if any(offset <= timedelta(0) for offset in unique):
+        raise ValueError("a reminder offset must be longer than zero")
+    return tuple(sorted(unique, reverse=True))
+
+
+def _per_kind(
+    text: str, parse_value: Callable[[str], _V], *, example: str, value: str
+) -> dict[SlotKind, _V]:
+    parsed: dict[SlotKind, _V] = {}
     for part in text.split(","):
         if not part.strip():
             continue
-        name, equals, duration = part.partition("=")
+        name, equals, raw = part.partition("=")
         if not equals:
-            raise ValueError(f"{part.strip()!r} is not KIND=DURATION, such as appointment=24h")
+            raise ValueError(f"{part.strip()!r} is not KIND={value}, such as {example}")
         try:
             kind = SlotKind(name.strip())
         except ValueError:
@@ -68,13 +102,22 @@ def parse_cutoffs(text: str) -> dict[SlotKind, timedelta]:
             raise ValueError(
                 f"unknown slot kind {name.strip()!r}, expected one of {expected}"
             ) from None
-        if kind in cutoffs:
+        if kind in parsed:
             raise ValueError(f"{kind.value} is given twice")
         try:
-            cutoffs[kind] = parse_duration(duration)
+            parsed[kind] = parse_value(raw)
         except ValueError as error:
             raise ValueError(f"{kind.value}: {error}") from None
-    return cutoffs
+    return parsed
+
+
+def _in_kind_order(pairs: tuple[tuple[SlotKind, _V], ...]) -> tuple[tuple[SlotKind, _V], ...]:
+    """Per-kind pairs sorted in `SlotKind` order, so equal settings compare and hash equal."""
+    kinds = [kind for kind, _ in pairs]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("a slot kind is given twice")
+    order = list(SlotKind)
+    return tuple(sorted(pairs, key=lambda pair: order.index(pair[0])))
 
 
 class Settings(BaseSettings):
@@ -97,8 +140,13 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Europe/Paris", alias="TIMEZONE")
     default_locale: str = Field(default="fr", alias="DEFAULT_LOCALE")
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
-        default=(timedelta(hours=48), timedelta(hours=2)), alias="REMINDER_OFFSETS"
+        default=DEFAULT_REMINDER_OFFSETS, alias="REMINDER_OFFSETS"
     )
+    # Like `cancellation_cutoffs`: pairs in `SlotKind` order; read them with
+    # `reminder_offsets_for`.
+    reminder_offsets_by_kind: Annotated[
+        tuple[tuple[SlotKind, tuple[timedelta, ...]], ...], NoDecode
+    ] = Field(default=(), alias="REMINDER_OFFSETS_BY_KIND")
     cancellation_cutoff: Annotated[timedelta, NoDecode] = Field(
         default=timedelta(hours=4), alias="CANCELLATION_CUTOFF"
     )
@@ -113,6 +161,22 @@ class Settings(BaseSettings):
     @classmethod
     def _offsets(cls, value: object) -> object:
         return parse_offsets(value) if isinstance(value, str) else value
+
+    @field_validator("reminder_offsets_by_kind", mode="before")
+    @classmethod
+    def _offsets_by_kind(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = parse_offsets_by_kind(value)
+        return tuple(value.items()) if isinstance(value, Mapping) else value
+
+    @field_validator("reminder_offsets_by_kind")
+    @classmethod
+    def _offsets_by_kind_in_order(
+        cls, value: tuple[tuple[SlotKind, tuple[timedelta, ...]], ...]
+    ) -> tuple[tuple[SlotKind, tuple[timedelta, ...]], ...]:
+        # Given as a mapping or pairs rather than text, the offsets are still checked.
+        normalized = tuple((kind, normalize_offsets(offsets)) for kind, offsets in value)
+        return _in_kind_order(normalized)
 
     @field_validator("cancellation_cutoff", mode="before")
     @classmethod
@@ -131,11 +195,7 @@ class Settings(BaseSettings):
     def _cutoffs_in_kind_order(
         cls, value: tuple[tuple[SlotKind, timedelta], ...]
     ) -> tuple[tuple[SlotKind, timedelta], ...]:
-        kinds = [kind for kind, _ in value]
-        if len(set(kinds)) != len(kinds):
-            raise ValueError("a slot kind is given twice")
-        order = list(SlotKind)
-        return tuple(sorted(value, key=lambda pair: order.index(pair[0])))
+        return _in_kind_order(value)
 
     @field_validator("timezone")
     @classmethod
@@ -175,6 +235,11 @@ class Settings(BaseSettings):
     @property
     def has_bot_token(self) -> bool:
         return bool(self.bot_token.strip())
+
+    def reminder_offsets_for(self, kind: SlotKind) -> tuple[timedelta, ...]:
+        """How long before a slot of this kind its reminders are due: its override, else
+        the default; longest first."""
+        return dict(self.reminder_offsets_by_kind).get(kind, self.reminder_offsets)
 
     def cutoff_for(self, kind: SlotKind) -> timedelta:
         """The cancellation cut-off of new slots of this kind: its override, else the default."""

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from core.booking.errors import CancellationCutoffPassed
-from core.booking.operations import cancel, excuse
+from core.booking.operations import ReminderOffsets, cancel, excuse
 from core.models import (
     ACTIVE_BOOKING_STATUSES,
     Booking,
@@ -303,8 +303,16 @@ class Erasure:
     skipped_reminders: int
 
 
-async def erase_youth(session: AsyncSession, youth_id: int, now: datetime) -> Erasure | None:
+async def erase_youth(
+    session: AsyncSession,
+    youth_id: int,
+    now: datetime,
+    reminder_offsets: ReminderOffsets = None,
+) -> Erasure | None:
     """Erase a youth, keeping only anonymous counts; None if there is no such youth.
+
+    `reminder_offsets` are those of the youths promoted to the freed seats (see
+    `core.booking.operations.book`).
 
     Future bookings are cancelled so their seats free up and the waitlist moves;
     booking and reminder rows stay, without the youth and without free text, for
@@ -335,7 +343,7 @@ async def erase_youth(session: AsyncSession, youth_id: int, now: datetime) -> Er
 
     cancelled, promoted = 0, []
     for booking_id in await _future_active_bookings(session, youth_id, now):
-        outcome = await _withdraw(session, booking_id, youth_id, now)
+        outcome = await _withdraw(session, booking_id, youth_id, now, reminder_offsets)
         cancelled += 1
         if outcome is not None:
             promoted.append(outcome)
@@ -374,7 +382,11 @@ async def _future_active_bookings(session: AsyncSession, youth_id: int, now: dat
 
 
 async def _withdraw(
-    session: AsyncSession, booking_id: int, youth_id: int, now: datetime
+    session: AsyncSession,
+    booking_id: int,
+    youth_id: int,
+    now: datetime,
+    reminder_offsets: ReminderOffsets,
 ) -> Booking | None:
     """Cancel the booking; past the cancellation cut-off, excuse it instead (same freed seat)."""
     try:
@@ -385,9 +397,15 @@ async def _withdraw(
             by=CancelledBy.YOUTH,
             reason=ERASED_REASON,
             youth_id=youth_id,
+            reminder_offsets=reminder_offsets,
         )
     except CancellationCutoffPassed:
         outcome = await excuse(
-            session, now=now, booking_id=booking_id, youth_id=youth_id, reason=ERASED_REASON
+            session,
+            now=now,
+            booking_id=booking_id,
+            youth_id=youth_id,
+            reason=ERASED_REASON,
+            reminder_offsets=reminder_offsets,
         )
     return outcome.promoted

@@ -98,6 +98,7 @@ async def book_tapped(ctx: Context, slot_id: int, *, accept_waitlist: bool) -> N
             interpreter_language=language if appointment and isinstance(language, str) else None,
             note=note if appointment and isinstance(note, str) else None,
             accept_waitlist=accept_waitlist,
+            reminder_offsets=ctx.settings.reminder_offsets_for,
         )
     except BookingError as refusal:
         await _refused(ctx, details, refusal)

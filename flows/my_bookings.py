@@ -276,12 +276,13 @@ async def _reason_tapped(ctx: Context) -> None:
         if excuse:
             outcome = await operations.excuse(
                 ctx.session, now=ctx.now, booking_id=booking_id, youth_id=ctx.youth_id,
-                reason=reason,
+                reason=reason, reminder_offsets=ctx.settings.reminder_offsets_for,
             )  # fmt: skip
         else:
             outcome = await operations.cancel(
                 ctx.session, now=ctx.now, booking_id=booking_id, by=CancelledBy.YOUTH,
                 reason=reason, youth_id=ctx.youth_id,
+                reminder_offsets=ctx.settings.reminder_offsets_for,
             )  # fmt: skip
     except CancellationCutoffPassed:
         # The list was read before the cut-off and the tap came after it.

@@ -223,7 +223,13 @@ async def _erase_answered(ctx: Context) -> None:
         await ctx.reject_button()
         return
     youth = await _youth(ctx)
-    erasure = await erase_youth(ctx.session, youth.id, ctx.now) if youth and youth.id else None
+    erasure = (
+        await erase_youth(
+            ctx.session, youth.id, ctx.now, reminder_offsets=ctx.settings.reminder_offsets_for
+        )
+        if youth and youth.id
+        else None
+    )
     ctx.forget_user()
     paragraphs = [ERASED]
     if erasure is not None and erasure.cancelled_bookings:

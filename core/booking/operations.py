@@ -16,8 +16,9 @@ one writer in at a time across every process.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import case, func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +51,7 @@ from core.models import (
 )
 from core.models.enums import SlotKind, SlotStatus
 from core.outbox import skip_pending
+from core.reminders import DEFAULT_REMINDER_OFFSETS, plan_reminders_at
 
 # The reads live in `queries`; they are offered here too, so a caller working inside
 # its own transaction finds every step in one place.
@@ -71,6 +73,9 @@ __all__ = [
 ]
 
 SKIP_REASON_BOOKING_CANCELLED = "booking_cancelled"
+
+ReminderOffsets = Sequence[timedelta] | Callable[[SlotKind], Sequence[timedelta]] | None
+"""When reminders are due before a slot: fixed offsets, or the offsets of the slot's kind."""
 
 
 @dataclass(frozen=True)
@@ -98,12 +103,17 @@ async def book(
     interpreter_language: str | None = None,
     note: str | None = None,
     accept_waitlist: bool = True,
+    reminder_offsets: ReminderOffsets = None,
 ) -> BookingOutcome:
     """A seat if one is free, else a place on the waitlist; the same booking again if
     the youth already holds one on this slot.
 
     `accept_waitlist=False` is for a youth who asked for a seat: when the last one
     went to someone else meanwhile, they are asked before being put in line.
+
+    A new seat gets its reminders planned at `reminder_offsets`: the offsets, or
+    `Settings.reminder_offsets_for` to pick them by the slot's kind; without them the
+    defaults (48 h and 2 h before) apply.
     """
     if not await _lock_youth(session, youth_id):
         raise YouthNotFound(youth_id)
@@ -135,6 +145,7 @@ async def book(
     )
     session.add(booking)
     await session.flush()
+    await plan_reminders_at(session, booking, slot, _offsets(reminder_offsets, slot.kind), now)
     position = waiting + 1 if status == BookingStatus.WAITLISTED else None
     return BookingOutcome(booking, True, position)
 
@@ -163,20 +174,35 @@ async def cancel(
     by: CancelledBy,
     reason: str | None,
     youth_id: int | None = None,
+    reminder_offsets: ReminderOffsets = None,
 ) -> CancelOutcome:
     """Cancel a booking; a freed seat goes to the first youth on the waitlist.
 
-    Pass `youth_id` when a youth acts: the booking must then be theirs.
+    Pass `youth_id` when a youth acts: the booking must then be theirs. The
+    promoted youth's reminders are planned at `reminder_offsets`, as in `book`.
     """
     booking, slot = await _lock_booking(session, booking_id, youth_id)
     rules.check_cancellable(booking, slot, now, by)
     return await _withdraw(
-        session, booking, slot, now, status=BookingStatus.CANCELLED, by=by, reason=reason
+        session,
+        booking,
+        slot,
+        now,
+        status=BookingStatus.CANCELLED,
+        by=by,
+        reason=reason,
+        reminder_offsets=reminder_offsets,
     )
 
 
 async def excuse(
-    session: AsyncSession, *, now: datetime, booking_id: int, youth_id: int, reason: str | None
+    session: AsyncSession,
+    *,
+    now: datetime,
+    booking_id: int,
+    youth_id: int,
+    reason: str | None,
+    reminder_offsets: ReminderOffsets = None,
 ) -> CancelOutcome:
     """The youth says they cannot come, possibly after the cut-off.
 
@@ -193,7 +219,14 @@ async def excuse(
         status=BookingStatus.EXCUSED,
         by=CancelledBy.YOUTH,
         reason=reason,
+        reminder_offsets=reminder_offsets,
     )
+
+
+def _offsets(reminder_offsets: ReminderOffsets, kind: SlotKind) -> Sequence[timedelta]:
+    if reminder_offsets is None:
+        return DEFAULT_REMINDER_OFFSETS
+    return reminder_offsets(kind) if callable(reminder_offsets) else reminder_offsets
 
 
 async def _lock_youth(session: AsyncSession, youth_id: int) -> bool:
@@ -249,6 +282,7 @@ async def _withdraw(
     status: BookingStatus,
     by: CancelledBy,
     reason: str | None,
+    reminder_offsets: ReminderOffsets,
 ) -> CancelOutcome:
     held_a_seat = booking.status == BookingStatus.BOOKED
     booking.status = status
@@ -260,12 +294,19 @@ async def _withdraw(
         session, col(Reminder.booking_id) == booking.id, now, SKIP_REASON_BOOKING_CANCELLED
     )
     await session.flush()
-    promoted = await _promote_next(session, slot, now) if held_a_seat else None
+    promoted = (
+        await _promote_next(session, slot, now, _offsets(reminder_offsets, slot.kind))
+        if held_a_seat
+        else None
+    )
     return CancelOutcome(booking, promoted)
 
 
-async def _promote_next(session: AsyncSession, slot: Slot, now: datetime) -> Booking | None:
-    """Give a free seat to the longest-waiting youth and queue the notice telling them."""
+async def _promote_next(
+    session: AsyncSession, slot: Slot, now: datetime, reminder_offsets: Sequence[timedelta]
+) -> Booking | None:
+    """Give a free seat to the longest-waiting youth, queue the notice telling them and
+    plan the seat's reminders."""
     if slot.status != SlotStatus.SCHEDULED or now >= slot.starts_at or slot.id is None:
         return None
     booked = await count_with_status(session, slot.id, BookingStatus.BOOKED)
@@ -297,4 +338,5 @@ async def _promote_next(session: AsyncSession, slot: Slot, now: datetime) -> Boo
             )
         )
     await session.flush()
+    await plan_reminders_at(session, promoted, slot, reminder_offsets, now)
     return promoted

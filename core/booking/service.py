@@ -54,6 +54,7 @@ class BookingService:
             interpreter_language=interpreter_language,
             note=note,
             accept_waitlist=accept_waitlist,
+            reminder_offsets=self._settings.reminder_offsets_for,
         )
         try:
             return await self._write(attempt)
@@ -73,7 +74,12 @@ class BookingService:
     ) -> CancelOutcome:
         return await self._write(
             partial(
-                operations.cancel, booking_id=booking_id, by=by, reason=reason, youth_id=youth_id
+                operations.cancel,
+                booking_id=booking_id,
+                by=by,
+                reason=reason,
+                youth_id=youth_id,
+                reminder_offsets=self._settings.reminder_offsets_for,
             )
         )
 
@@ -81,7 +87,13 @@ class BookingService:
         self, *, booking_id: int, youth_id: int, reason: str | None = None
     ) -> CancelOutcome:
         return await self._write(
-            partial(operations.excuse, booking_id=booking_id, youth_id=youth_id, reason=reason)
+            partial(
+                operations.excuse,
+                booking_id=booking_id,
+                youth_id=youth_id,
+                reason=reason,
+                reminder_offsets=self._settings.reminder_offsets_for,
+            )
         )
 
     async def list_upcoming(

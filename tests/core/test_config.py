@@ -20,6 +20,7 @@ from core.config import (
     parse_cutoffs,
     parse_duration,
     parse_offsets,
+    parse_offsets_by_kind,
 )
 from core.models import SlotKind
 
@@ -38,6 +39,7 @@ CUSTOM = {
     "TIMEZONE": "America/Cayenne",
     "DEFAULT_LOCALE": "en",
     "REMINDER_OFFSETS": "1d,30m",
+    "REMINDER_OFFSETS_BY_KIND": "appointment=1d+1h,food_parcel=3h",
     "CANCELLATION_CUTOFF": "90m",
     "CANCELLATION_CUTOFFS": "food_parcel=2h,appointment=1d",
     "ADMIN_SECRET_KEY": "a-long-random-key",
@@ -54,6 +56,10 @@ CUSTOM_FIELDS = {
     "timezone": "America/Cayenne",
     "default_locale": "en",
     "reminder_offsets": (timedelta(days=1), timedelta(minutes=30)),
+    "reminder_offsets_by_kind": (
+        (SlotKind.FOOD_PARCEL, (timedelta(hours=3),)),
+        (SlotKind.APPOINTMENT, (timedelta(days=1), timedelta(hours=1))),
+    ),
     "cancellation_cutoff": timedelta(minutes=90),
     "cancellation_cutoffs": (
         (SlotKind.FOOD_PARCEL, timedelta(hours=2)),
@@ -92,6 +98,10 @@ def test_defaults() -> None:
     assert settings.tz == ZoneInfo("Europe/Paris")
     assert settings.default_locale == "fr"
     assert settings.reminder_offsets == (timedelta(hours=48), timedelta(hours=2))
+    assert settings.reminder_offsets_by_kind == ()
+    assert {kind: settings.reminder_offsets_for(kind) for kind in SlotKind} == dict.fromkeys(
+        SlotKind, (timedelta(hours=48), timedelta(hours=2))
+    )
     assert settings.cancellation_cutoff == timedelta(hours=4)
     assert settings.cancellation_cutoffs == ()
     assert {kind: settings.cutoff_for(kind) for kind in SlotKind} == dict.fromkeys(
@@ -315,6 +325,125 @@ def test_bad_cutoffs_say_what_is_wrong(text: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
+    [
+        ("", {}),
+        (" , ", {}),
+        ("appointment=24h", {SlotKind.APPOINTMENT: (timedelta(hours=24),)}),
+        (
+            "food_parcel=48h+2h,appointment=24h+2h",
+            {
+                SlotKind.FOOD_PARCEL: (timedelta(hours=48), timedelta(hours=2)),
+                SlotKind.APPOINTMENT: (timedelta(hours=24), timedelta(hours=2)),
+            },
+        ),
+        (
+            " workshop = 30m + 1d + 2h + 120m + , food_parcel=1d+24h,",
+            {
+                SlotKind.WORKSHOP: (timedelta(days=1), timedelta(hours=2), timedelta(minutes=30)),
+                SlotKind.FOOD_PARCEL: (timedelta(days=1),),
+            },
+        ),
+    ],
+)
+def test_reminder_offsets_per_kind(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: dict[SlotKind, tuple[timedelta, ...]]
+) -> None:
+    monkeypatch.setenv("REMINDER_OFFSETS_BY_KIND", text)
+
+    assert parse_offsets_by_kind(text) == expected
+    assert dict(load_settings(None).reminder_offsets_by_kind) == expected
+
+
+def test_a_kind_without_its_own_offsets_gets_the_default_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REMINDER_OFFSETS", "1d,1h")
+    monkeypatch.setenv("REMINDER_OFFSETS_BY_KIND", "appointment=2h+24h")
+
+    settings = load_settings(None)
+
+    assert settings.reminder_offsets_for(SlotKind.APPOINTMENT) == (
+        timedelta(hours=24),
+        timedelta(hours=2),
+    )
+    assert settings.reminder_offsets_for(SlotKind.WORKSHOP) == (
+        timedelta(days=1),
+        timedelta(hours=1),
+    )
+    assert settings.reminder_offsets_for(SlotKind.FOOD_PARCEL) == (
+        timedelta(days=1),
+        timedelta(hours=1),
+    )
+
+
+def test_offsets_per_kind_are_kept_in_kind_order_and_can_be_given_as_a_mapping() -> None:
+    written = load_settings(None, reminder_offsets_by_kind="appointment=1d,workshop=1h+3h")
+    mapping = load_settings(
+        None,
+        reminder_offsets_by_kind={
+            "appointment": [timedelta(hours=24)],
+            SlotKind.WORKSHOP: (timedelta(minutes=60), timedelta(hours=3), timedelta(hours=1)),
+        },
+    )
+
+    assert written.reminder_offsets_by_kind == (
+        (SlotKind.WORKSHOP, (timedelta(hours=3), timedelta(hours=1))),
+        (SlotKind.APPOINTMENT, (timedelta(days=1),)),
+    )
+    assert written == mapping
+    assert hash(written) == hash(mapping)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"reminder_offsets_by_kind": {"atelier": (timedelta(hours=2),)}}, "workshop"),
+        ({"reminder_offsets_by_kind": {"workshop": ()}}, "at least one"),
+        ({"reminder_offsets_by_kind": {"workshop": (timedelta(0),)}}, "longer than zero"),
+        ({"reminder_offsets_by_kind": {"workshop": (-timedelta(hours=1),)}}, "longer than zero"),
+        (
+            {
+                "reminder_offsets_by_kind": (
+                    (SlotKind.WORKSHOP, (timedelta(hours=1),)),
+                    (SlotKind.WORKSHOP, (timedelta(hours=2),)),
+                )
+            },
+            "given twice",
+        ),
+    ],
+)
+def test_bad_offsets_per_kind_overrides_name_the_variable(
+    overrides: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(ConfigError, match=r"^Invalid setting REMINDER_OFFSETS_BY_KIND: ") as caught:
+        load_settings(None, **overrides)
+
+    assert reason in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("appointment", "'appointment' is not KIND=OFFSETS, such as food_parcel=48h+2h"),
+        # A comma between the offsets of one kind starts a new kind.
+        ("food_parcel=48h,2h", "'2h' is not KIND=OFFSETS"),
+        ("atelier=2h", "unknown slot kind 'atelier', expected one of workshop, food_parcel"),
+        ("food_parcel=48h+soon", "food_parcel: 'soon' is not a duration"),
+        ("food_parcel=48h;2h", "food_parcel: '48h;2h' is not a duration"),
+        ("food_parcel=", "food_parcel: expected at least one duration, such as 48h+2h"),
+        ("food_parcel=+", "food_parcel: expected at least one duration"),
+        ("food_parcel=2h+0m", "food_parcel: a reminder offset must be longer than zero"),
+        ("workshop=2h,workshop=3h", "workshop is given twice"),
+    ],
+)
+def test_bad_offsets_per_kind_say_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(reason)):
+        parse_offsets_by_kind(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
     [("90m", timedelta(minutes=90)), (" 2h ", timedelta(hours=2)), ("1d", timedelta(days=1))],
 )
 def test_durations(text: str, expected: timedelta) -> None:
@@ -334,6 +463,11 @@ def test_bad_durations(text: str) -> None:
         ("REMINDER_OFFSETS", "48h,soon"),
         ("REMINDER_OFFSETS", ","),
         ("REMINDER_OFFSETS", "0m"),
+        ("REMINDER_OFFSETS_BY_KIND", "48h+2h"),
+        ("REMINDER_OFFSETS_BY_KIND", "food_parcel=48h,2h"),
+        ("REMINDER_OFFSETS_BY_KIND", "colis=48h"),
+        ("REMINDER_OFFSETS_BY_KIND", "appointment=0m"),
+        ("REMINDER_OFFSETS_BY_KIND", "appointment=2h,appointment=3h"),
         ("CANCELLATION_CUTOFF", "four hours"),
         ("CANCELLATION_CUTOFFS", "24h"),
         ("CANCELLATION_CUTOFFS", "atelier=2h"),

@@ -21,6 +21,8 @@ from core.models import (
     BookingStatus,
     ContactRequest,
     Modality,
+    OutboxKind,
+    Reminder,
     Site,
     Slot,
     SlotKind,
@@ -430,3 +432,21 @@ async def test_a_slot_moved_while_the_youth_looks_at_it_is_shown_again_first(
     clock.advance(timedelta(seconds=30))
     await chat.tap(f"bs:ok:{slot.id}")
     assert chat.text.startswith("✅ C'est réservé !")
+
+
+async def test_a_booking_plans_the_reminders_of_its_kind(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    tuned = settings.model_copy(
+        update={"reminder_offsets_by_kind": ((SlotKind.WORKSHOP, (timedelta(hours=24),)),)}
+    )
+    slot = await _slot(database, clock, starts_at=THURSDAY_2PM)
+    chat, youth = await make_consented_chat(database, clock, tuned)
+    await _open(chat, slot)
+    await chat.tap(f"bs:ok:{slot.id}")
+
+    async with database.reading() as session:
+        planned = list(await session.scalars(select(Reminder)))
+    assert [(r.kind, r.youth_id, r.due_at) for r in planned] == [
+        (OutboxKind.REMINDER, youth.id, THURSDAY_2PM - timedelta(hours=24))
+    ]

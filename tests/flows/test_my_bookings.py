@@ -78,7 +78,9 @@ async def test_waitlist_then_a_cancellation_promotes_the_first_in_line(
     promoted = await _held(database, second_youth.id)
     assert promoted.status == BookingStatus.BOOKED
     async with database.reading() as session:
-        [notice] = await session.scalars(select(Reminder))
+        [notice] = await session.scalars(
+            select(Reminder).where(col(Reminder.kind) == OutboxKind.WAITLIST_PROMOTION)
+        )
     assert (notice.kind, notice.youth_id, notice.booking_id) == (
         OutboxKind.WAITLIST_PROMOTION,
         second_youth.id,

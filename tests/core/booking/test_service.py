@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from core.booking import BookingService, errors, operations
 from core.clock import ManualClock
@@ -212,19 +213,12 @@ class TestCancel:
         for youth in (first_in_line, second_in_line):
             clock.advance(SECOND)
             await service.book(youth_id=youth, slot_id=slot.id)
+        # The seat's 48 h reminder is still pending; say its 2 h one went out already.
         async with database.transaction() as session:
-            for offset, status in ((2880, OutboxStatus.PENDING), (120, OutboxStatus.SENT)):
-                session.add(
-                    Reminder(
-                        kind=OutboxKind.REMINDER,
-                        booking_id=seat.booking.id,
-                        youth_id=holder,
-                        offset_minutes=offset,
-                        due_at=slot.starts_at - timedelta(minutes=offset),
-                        status=status,
-                        created_at=clock.now(),
-                    )
-                )
+            planned = select(Reminder).where(
+                col(Reminder.booking_id) == seat.booking.id, col(Reminder.offset_minutes) == 120
+            )
+            (await session.scalars(planned)).one().status = OutboxStatus.SENT
         clock.advance(timedelta(hours=1))
 
         outcome = await service.cancel(
@@ -248,9 +242,16 @@ class TestCancel:
             first_in_line: BookingStatus.BOOKED,
             second_in_line: BookingStatus.WAITLISTED,
         }
-        skipped, sent, notice = await rows.outbox()
+        skipped, sent, notice, reminder = await rows.outbox()
         assert (skipped.status, skipped.skip_reason) == (OutboxStatus.SKIPPED, "booking_cancelled")
+        assert (skipped.offset_minutes, sent.offset_minutes) == (2880, 120)
         assert sent.status == OutboxStatus.SENT
+        # The promoted seat's own reminders: the 48 h one is already past.
+        assert (reminder.kind, reminder.booking_id, reminder.offset_minutes) == (
+            OutboxKind.REMINDER,
+            outcome.promoted.id,
+            120,
+        )
         assert (notice.kind, notice.booking_id, notice.youth_id) == (
             OutboxKind.WAITLIST_PROMOTION,
             outcome.promoted.id,
@@ -268,7 +269,7 @@ class TestCancel:
         self, service: BookingService, rows: BookingRows
     ) -> None:
         slot, [holder, waiting] = await rows.slot_and_youths(2, capacity=1)
-        await service.book(youth_id=holder, slot_id=slot.id)
+        seat = await service.book(youth_id=holder, slot_id=slot.id)
         line = await service.book(youth_id=waiting, slot_id=slot.id)
 
         outcome = await service.cancel(
@@ -276,7 +277,10 @@ class TestCancel:
         )
 
         assert outcome.promoted is None
-        assert await rows.outbox() == []
+        # Only the holder's own reminders: no notice.
+        assert {(r.kind, r.booking_id) for r in await rows.outbox()} == {
+            (OutboxKind.REMINDER, seat.booking.id)
+        }
 
     async def test_a_seat_freed_on_an_overfull_slot_promotes_nobody(
         self, service: BookingService, database: Database, clock: ManualClock
@@ -362,7 +366,7 @@ class TestExcuse:
         assert outcome.booking.cancel_reason == "bus en grève"
         assert outcome.promoted is not None
         assert outcome.promoted.youth_id == waiting
-        [notice] = await rows.outbox()
+        [notice] = [r for r in await rows.outbox() if r.kind != OutboxKind.REMINDER]
         assert notice.kind == OutboxKind.WAITLIST_PROMOTION
 
     async def test_not_once_the_slot_started(
