@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+from core.erasure import erase_youth
 from core.i18n import Text, When, language_name, t, tn
 from core.models import Booking, BookingStatus, ContactRequest, ContactStatus, Slot, Youth
 from core.youths import (
     AgeGroup,
     YouthData,
     collect_youth_data,
-    erase_youth,
     find_youth,
     load_youth,
     youth_data_document,

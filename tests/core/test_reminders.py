@@ -13,6 +13,7 @@ from core.booking import operations
 from core.clock import ManualClock
 from core.config import Settings
 from core.db import Database
+from core.erasure import SKIP_REASON_YOUTH_ERASED, erase_youth
 from core.models import (
     Booking,
     BookingStatus,
@@ -25,12 +26,7 @@ from core.models import (
     SlotStatus,
 )
 from core.reminders import plan_reminders, plan_reminders_at, reminder_due_times
-from core.youths import (
-    SKIP_REASON_YOUTH_ERASED,
-    SKIP_REASON_YOUTH_UNREACHABLE,
-    erase_youth,
-    mark_unreachable,
-)
+from core.youths import SKIP_REASON_YOUTH_UNREACHABLE, mark_unreachable
 from tests.conftest import PARIS
 from tests.support.factories import make_booking, make_slot, make_youth, make_youths
 

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 import core.youths
 from core.clock import ManualClock
 from core.db import Database
+from core.erasure import SKIP_REASON_YOUTH_ERASED, erase_youth
 from core.models import (
     Booking,
     BookingStatus,
@@ -26,10 +27,8 @@ from core.models import (
     Youth,
 )
 from core.youths import (
-    SKIP_REASON_YOUTH_ERASED,
     SKIP_REASON_YOUTH_UNREACHABLE,
     AgeGroup,
-    erase_youth,
     export_youth_data,
     find_youth,
     has_current_consent,

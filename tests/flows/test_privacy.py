@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from core.clock import ManualClock
 from core.config import Settings
 from core.db import Database
+from core.erasure import SKIP_REASON_YOUTH_ERASED
 from core.models import (
     Booking,
     BookingStatus,
@@ -23,7 +24,7 @@ from core.models import (
     Slot,
     Youth,
 )
-from core.youths import SKIP_REASON_YOUTH_ERASED, export_youth_data
+from core.youths import export_youth_data
 from flows.engine import DOUBLE_TAP_WINDOW
 from tests.support.chat import ChatSimulator, make_chat
 from tests.support.factories import make_booking, make_slot, make_youth
