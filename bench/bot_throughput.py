@@ -25,41 +25,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hmac
 import itertools
-import math
 import multiprocessing
-import os
-import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from bench.backends import fresh_database
 from bench.booking_flow import percentile
-from bot import serve as serve_module
+from bench.bot_processes import (
+    SECRET,
+    cpu_seconds,
+    free_port,
+    serve_bare_aiogram,
+    serve_bare_ptb,
+    serve_ours,
+    webhook_url,
+)
 from bot.webhook import SECRET_HEADER
 from core import migrate
-from core.config import load_settings
 from core.db import make_database
 from tests.support.chat import compiled_catalogs
 from tests.support.fake_telegram import FakeTelegram, Update, callback_update, message_update
 
 FRAMEWORKS = ("aiogram", "ptb")
 GOAL = 0.5
-WEBHOOK_PATH = "/telegram/hook"
-SECRET = "bench-webhook-secret-0123456789"  # noqa: S105 (a throwaway, loopback only)
 # Telegram opens at most `max_connections` (40 by default) to a webhook at once;
 # every stack gets the same, so none is measured with more updates in flight.
 CONNECTIONS = 40
@@ -207,160 +202,6 @@ async def replay(chat: Chat, updates: Sequence[Update]) -> None:
             return
 
 
-# -- the bots, each in a process of its own -------------------------------------------------
-
-
-def serve_ours(settings: dict[str, Any]) -> None:
-    """`python -m bot run` in webhook mode, unpaced; SIGTERM stops it as in production."""
-    # Telegram's limits are not what this measures (the fake has none); paced at 30
-    # messages a second, every stack would measure that limit instead of itself.
-    asyncio.run(
-        serve_module.serve(
-            load_settings(None, **settings),
-            catalogs=compiled_catalogs(),
-            per_second=math.inf,
-            per_chat_interval=0.0,
-        )
-    )
-
-
-def serve_bare_aiogram(token: str, api_base: str, port: int) -> None:
-    asyncio.run(_bare_aiogram(token, api_base, port))
-
-
-def serve_bare_ptb(token: str, api_base: str, port: int) -> None:
-    asyncio.run(_bare_ptb(token, api_base, port))
-
-
-async def _bare_aiogram(token: str, api_base: str, port: int) -> None:
-    """An aiogram echo bot: a message handler, a callback handler, fed by a Starlette route."""
-    # Imported here, as `bot.serve` does: each bot process loads its own library only
-    # (aiogram alone takes seconds to import on a small machine).
-    from aiogram import Bot, Dispatcher
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-    from aiogram.types import CallbackQuery, Message
-
-    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
-    dispatcher = Dispatcher()
-
-    async def echo(message: Message) -> None:
-        await bot.send_message(message.chat.id, message.text or "?")
-
-    async def echo_tap(query: CallbackQuery) -> None:
-        await bot.send_message(query.from_user.id, query.data or "?")
-
-    dispatcher.message.register(echo)
-    dispatcher.callback_query.register(echo_tap)
-
-    async def receive(request: Request) -> Response:
-        if not _authorized(request):
-            return JSONResponse({"ok": False}, status_code=401)
-        await dispatcher.feed_webhook_update(bot, await request.json())
-        return JSONResponse({"ok": True})
-
-    try:
-        await _serve_until_stopped(
-            receive, port, lambda url: bot.set_webhook(url, secret_token=SECRET)
-        )
-    finally:
-        await bot.session.close()
-
-
-async def _bare_ptb(token: str, api_base: str, port: int) -> None:
-    """A PTB echo bot: MessageHandler and CallbackQueryHandler, fed by a Starlette route."""
-    from telegram import Update as PtbUpdate
-    from telegram.ext import (
-        ApplicationBuilder,
-        CallbackQueryHandler,
-        ContextTypes,
-        MessageHandler,
-        filters,
-    )
-
-    application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(f"{api_base}/bot")
-        .base_file_url(f"{api_base}/file/bot")
-        .build()
-    )
-
-    async def echo(update: PtbUpdate, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        assert message is not None  # MessageHandler only calls with one
-        await context.bot.send_message(message.chat_id, message.text or "?")
-
-    async def echo_tap(update: PtbUpdate, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None  # CallbackQueryHandler only calls with one
-        await context.bot.send_message(query.from_user.id, query.data or "?")
-
-    application.add_handler(MessageHandler(filters.ALL, echo))
-    application.add_handler(CallbackQueryHandler(echo_tap))
-
-    async def receive(request: Request) -> Response:
-        if not _authorized(request):
-            return JSONResponse({"ok": False}, status_code=401)
-        update = PtbUpdate.de_json(await request.json(), application.bot)
-        await application.process_update(update)
-        return JSONResponse({"ok": True})
-
-    await application.initialize()
-    try:
-        await _serve_until_stopped(
-            receive, port, lambda url: application.bot.set_webhook(url, secret_token=SECRET)
-        )
-    finally:
-        await application.shutdown()
-
-
-def _authorized(request: Request) -> bool:
-    # The same constant-time check as ours: a real bot behind a webhook has it.
-    return hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), SECRET.encode())
-
-
-async def _serve_until_stopped(
-    receive: Callable[[Request], Awaitable[Response]],
-    port: int,
-    set_webhook: Callable[[str], Awaitable[object]],
-) -> None:
-    """Serve as `bot.serve` does (uvicorn, loopback), tell the fake where, until SIGTERM."""
-    app = Starlette(routes=[Route(WEBHOOK_PATH, receive, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        if serving.done():
-            serving.result()
-            raise RuntimeError("the webhook server stopped before it started")
-        await asyncio.sleep(0.02)
-    await set_webhook(_webhook_url(port))
-    await serving
-
-
-def _webhook_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system, all threads) a process used so far; None off Linux."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # Fields 14 and 15 (utime, stime), counted after the command name in parentheses.
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 # -- one stack ------------------------------------------------------------------------------
 
 
@@ -424,14 +265,14 @@ async def run_stack(
 ) -> tuple[Result, list[Chat]]:
     """Start the bot against a new fake, let every youth `drive` its chat at once, stop it."""
     async with FakeTelegram() as fake:
-        port = _free_port()
+        port = free_port()
         process = _start(bot_process(fake, port))
         try:
             await _until_listening(fake, process, stack)
             connector = aiohttp.TCPConnector(limit=CONNECTIONS)
             timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
-                webhook = Webhook(http, _webhook_url(port), asyncio.Semaphore(CONNECTIONS))
+                webhook = Webhook(http, webhook_url(port), asyncio.Semaphore(CONNECTIONS))
                 chats = [Chat(user_id, webhook, fake) for user_id in user_ids]
                 usage = await _measured(
                     process, lambda: asyncio.gather(*(drive(chat) for chat in chats))
@@ -452,11 +293,11 @@ async def run_stack(
 
 async def _measured(process: BaseProcess, work: Callable[[], Awaitable[object]]) -> Usage:
     assert process.pid is not None  # started
-    bot_before, load_before = _cpu_seconds(process.pid), time.process_time()
+    bot_before, load_before = cpu_seconds(process.pid), time.process_time()
     started = time.perf_counter()
     await work()
     seconds = time.perf_counter() - started
-    bot_after, load_after = _cpu_seconds(process.pid), time.process_time()
+    bot_after, load_after = cpu_seconds(process.pid), time.process_time()
     bot_cpu = None if bot_before is None or bot_after is None else bot_after - bot_before
     return Usage(
         seconds=seconds,
@@ -506,7 +347,7 @@ def ours(framework: str, database_url: str) -> Callable[[FakeTelegram, int], Bot
             "telegram_api_base": fake.base_url,
             "bot_framework": framework,
             "bot_mode": "webhook",
-            "webhook_url": _webhook_url(port),
+            "webhook_url": webhook_url(port),
             "webhook_secret": SECRET,
             "webhook_listen": f"127.0.0.1:{port}",
         }

@@ -28,7 +28,7 @@ from core.booking.queries import count_with_status
 from core.i18n import Text, When, t
 from core.models import Booking, BookingStatus, Modality, SlotKind
 from core.youths import load_youth
-from flows.booking_slot import back_to_list, unavailable_reason
+from flows.booking_slot import SLOT_GONE, back_to_list, refusal_text
 from flows.booking_state import (
     DETAIL,
     INTERPRETER_KEY,
@@ -71,7 +71,7 @@ async def book_tapped(ctx: Context, slot_id: int, *, accept_waitlist: bool) -> N
         open_slot(ctx, slot_id)
     details = await slot_details(ctx.session, slot_id)
     if details is None:
-        await back_to_list(ctx, None, t("😕 Ce créneau n’existe plus."))
+        await back_to_list(ctx, None, SLOT_GONE)
         return
     if _moved_since_seen(ctx, details):
         ctx.preface(MOVED)
@@ -144,7 +144,7 @@ async def _refused(ctx: Context, details: SlotDetails, refusal: BookingError) ->
         forget_booking(ctx)
         await ctx.show_menu(ONE_PARCEL_A_WEEK)
     else:
-        await back_to_list(ctx, slot, unavailable_reason(slot, ctx.now))
+        await back_to_list(ctx, slot, refusal_text(refusal, slot))
 
 
 async def offer_waitlist(ctx: Context) -> None:
@@ -152,7 +152,7 @@ async def offer_waitlist(ctx: Context) -> None:
     slot_id = opened_slot(ctx)
     details = await slot_details(ctx.session, slot_id) if slot_id is not None else None
     if details is None:
-        await back_to_list(ctx, None, t("😕 Ce créneau n’existe plus."))
+        await back_to_list(ctx, None, SLOT_GONE)
         return
     waiting = await count_with_status(ctx.session, slot_id or 0, BookingStatus.WAITLISTED)
     ctx.reply(

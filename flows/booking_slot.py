@@ -7,15 +7,14 @@ were chosen on.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from babel import Locale
 
 from core.booking import rules
 from core.booking.catalog import SlotDetails, slot_details
+from core.booking.errors import BookingError, BookingWindowNotOpen, SlotCancelled
 from core.booking.queries import active_booking, waitlist_position
 from core.i18n import Text, t
-from core.models import BookingStatus, Slot, SlotKind, SlotStatus
+from core.models import BookingStatus, Slot, SlotKind
 from flows.booking_state import (
     DETAIL,
     INTERPRETER_KEY,
@@ -57,6 +56,7 @@ NOTE_QUESTION = t(
     "✍️ Écris en quelques mots ce que le partenaire doit savoir ({max} caractères au maximum).",
     max=MAX_NOTE_LENGTH,
 )
+SLOT_GONE = t("😕 Ce créneau n’existe plus.")
 NO_IDENTIFIERS = t("N’écris pas de numéro de sécurité sociale ni de numéro de papiers.")
 NOTE_SAVED = t("✍️ C’est noté, le partenaire lira ton mot.")
 FULL_WITH_WAITLIST = t(
@@ -77,19 +77,22 @@ async def current_details(ctx: Context) -> SlotDetails | None:
     slot_id = opened_slot(ctx)
     details = await slot_details(ctx.session, slot_id) if slot_id is not None else None
     if details is None:
-        await back_to_list(ctx, None, t("😕 Ce créneau n’existe plus."))
+        await back_to_list(ctx, None, SLOT_GONE)
         return None
     slot = details.slot
-    if not rules.is_bookable(slot, ctx.now):
-        await back_to_list(ctx, slot, unavailable_reason(slot, ctx.now))
+    try:
+        rules.check_bookable(slot, ctx.now)
+    except BookingError as refusal:
+        await back_to_list(ctx, slot, refusal_text(refusal, slot))
         return None
     return details
 
 
-def unavailable_reason(slot: Slot, now: datetime) -> Text:
-    if slot.status != SlotStatus.SCHEDULED:
+def refusal_text(refusal: BookingError, slot: Slot) -> Text:
+    """Why a slot cannot be booked, said to the youth; the rules are `core.booking.rules`."""
+    if isinstance(refusal, SlotCancelled):
         return t("😕 Ce créneau a été annulé.")
-    if slot.booking_opens_at is not None and now < slot.booking_opens_at:
+    if isinstance(refusal, BookingWindowNotOpen) and slot.booking_opens_at is not None:
         return t(
             "⏳ Les réservations pour ce créneau ouvrent le {when}.",
             when=slot.booking_opens_at,

@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.booking import operations, rules
-from core.booking.errors import BookingError, CancellationCutoffPassed
+from core.booking.errors import (
+    BookingError,
+    CancellationCutoffPassed,
+    NotCancellable,
+    SlotAlreadyStarted,
+)
 from core.booking.queries import BookingEntry, my_bookings
 from core.i18n import Text, When, t
 from core.models import Booking, BookingStatus, CancelledBy, Confirmation, Site, Slot
@@ -192,14 +197,18 @@ async def ask_to_withdraw(
         await _back_to_list(ctx, NOT_FOUND)
         return
     booking, slot = found
-    if booking.status not in (BookingStatus.BOOKED, BookingStatus.WAITLISTED):
+    late = False
+    try:
+        rules.check_cancellable(booking, slot, ctx.now)
+    except NotCancellable:
         await _back_to_list(ctx, NOT_ACTIVE)
         return
-    if ctx.now >= slot.starts_at:
+    except SlotAlreadyStarted:
         await _back_to_list(ctx, STARTED)
         return
+    except CancellationCutoffPassed:
+        late = True
     ctx.data[BOOKING_KEY] = booking_id
-    late = booking.status == BookingStatus.BOOKED and ctx.now >= rules.cancellation_deadline(slot)
     if declined:
         ctx.data[DECLINED_KEY] = True
         action = EXCUSE if late else CANCEL

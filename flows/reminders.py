@@ -17,8 +17,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking import operations
+from core.booking.errors import (
+    BookingNotFound,
+    NothingToConfirm,
+    NotYourBooking,
+    SlotAlreadyStarted,
+)
 from core.i18n import Text, When, t
-from core.models import Booking, BookingStatus, Confirmation, Modality, Site, Slot, SlotKind
+from core.models import Booking, Modality, Site, Slot, SlotKind
 from flows.booking_view import slot_place, slot_title, when_line, where_line
 from flows.context import Context
 from flows.gate import require_consent
@@ -111,18 +118,20 @@ async def _answered(ctx: Context) -> None:
 
 
 async def _confirm(ctx: Context, booking_id: int) -> None:
-    booking = await ctx.session.get(Booking, booking_id, populate_existing=True)
-    slot = await ctx.session.get(Slot, booking.slot_id) if booking is not None else None
-    if booking is None or slot is None or booking.youth_id != ctx.youth_id:
+    if ctx.youth_id is None:
         await ctx.reject_button()
         return
-    if booking.status != BookingStatus.BOOKED:
+    try:
+        _, slot = await operations.confirm_coming(
+            ctx.session, now=ctx.now, booking_id=booking_id, youth_id=ctx.youth_id
+        )
+    except (BookingNotFound, NotYourBooking):
+        await ctx.reject_button()
+        return
+    except NothingToConfirm:
         await ctx.show_menu(NOT_HELD)
         return
-    if ctx.now >= slot.starts_at:
+    except SlotAlreadyStarted:
         await ctx.show_menu(ALREADY_STARTED)
         return
-    booking.confirmation = Confirmation.COMING
-    booking.confirmed_at = ctx.now
-    booking.updated_at = ctx.now
     ctx.say(CONFIRMED, t("📅 {when}", when=when_line(slot)))

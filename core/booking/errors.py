@@ -127,3 +127,14 @@ class NotCancellable(BookingError):
         super().__init__(f"booking {booking_id} is {status} and cannot be withdrawn")
         self.booking_id = booking_id
         self.status = status
+
+
+class NothingToConfirm(BookingError):
+    """ "Je viens" on a booking that holds no seat (cancelled, still waitlisted, past)."""
+
+    code = "nothing_to_confirm"
+
+    def __init__(self, booking_id: int | None, status: str) -> None:
+        super().__init__(f"booking {booking_id} is {status}: no seat to confirm")
+        self.booking_id = booking_id
+        self.status = status

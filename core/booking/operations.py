@@ -43,6 +43,7 @@ from core.models import (
     Booking,
     BookingStatus,
     CancelledBy,
+    Confirmation,
     OutboxKind,
     OutboxStatus,
     Reminder,
@@ -65,6 +66,7 @@ __all__ = [
     "active_booking",
     "book",
     "cancel",
+    "confirm_coming",
     "count_upcoming",
     "excuse",
     "list_upcoming",
@@ -227,6 +229,18 @@ def _offsets(reminder_offsets: ReminderOffsets, kind: SlotKind) -> Sequence[time
     if reminder_offsets is None:
         return DEFAULT_REMINDER_OFFSETS
     return reminder_offsets(kind) if callable(reminder_offsets) else reminder_offsets
+
+
+async def confirm_coming(
+    session: AsyncSession, *, now: datetime, booking_id: int, youth_id: int
+) -> tuple[Booking, Slot]:
+    """The youth answered "Je viens" to a reminder: recorded on their seat."""
+    booking, slot = await _lock_booking(session, booking_id, youth_id)
+    rules.check_confirmable(booking, slot, now)
+    booking.confirmation = Confirmation.COMING
+    booking.confirmed_at = now
+    booking.updated_at = now
+    return booking, slot
 
 
 async def _lock_youth(session: AsyncSession, youth_id: int) -> bool:

@@ -17,6 +17,7 @@ from core.booking.errors import (
     BookingWindowNotOpen,
     CancellationCutoffPassed,
     NotCancellable,
+    NothingToConfirm,
     SlotAlreadyStarted,
     SlotCancelled,
     SlotFull,
@@ -149,5 +150,13 @@ def check_cancellable(
 def check_excusable(booking: Booking, slot: Slot, now: datetime) -> None:
     """Saying "I can't come" has no cut-off: a late warning still frees the seat."""
     check_active(booking)
+    if now >= slot.starts_at:
+        raise SlotAlreadyStarted(slot.id)
+
+
+def check_confirmable(booking: Booking, slot: Slot, now: datetime) -> None:
+    """A youth confirms coming only to a seat they hold, before the slot starts."""
+    if booking.status != BookingStatus.BOOKED:
+        raise NothingToConfirm(booking.id, booking.status)
     if now >= slot.starts_at:
         raise SlotAlreadyStarted(slot.id)

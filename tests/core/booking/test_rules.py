@@ -282,6 +282,24 @@ class TestExcusable:
             rules.check_excusable(booking(BookingStatus.CANCELLED), self.upcoming, NOW)
 
 
+class TestConfirmable:
+    upcoming = slot()
+
+    def test_a_youth_confirms_a_seat_until_the_slot_starts(self) -> None:
+        rules.check_confirmable(booking(), self.upcoming, self.upcoming.starts_at - SECOND)
+
+    def test_not_once_the_slot_started(self) -> None:
+        with pytest.raises(errors.SlotAlreadyStarted):
+            rules.check_confirmable(booking(), self.upcoming, self.upcoming.starts_at)
+
+    @pytest.mark.parametrize(
+        "status", [BookingStatus.WAITLISTED, BookingStatus.CANCELLED, BookingStatus.EXCUSED]
+    )
+    def test_not_without_a_seat(self, status: BookingStatus) -> None:
+        with pytest.raises(errors.NothingToConfirm):
+            rules.check_confirmable(booking(status), self.upcoming, NOW)
+
+
 def test_every_error_has_its_own_stable_code() -> None:
     classes = [errors.BookingError, *errors.BookingError.__subclasses__()]
     codes = [error.code for error in classes]
