@@ -14,6 +14,7 @@ from core.clock import SystemClock
 from core.config import ConfigError, Settings, load_settings
 from core.db import make_database
 from core.demo import seed_demo
+from core.outbox import outbox_report
 
 EXIT_CONFIG = 2
 
@@ -67,7 +68,33 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         return await _chat(settings, args)
     from bot.serve import serve
 
-    return await serve(settings)
+    return await serve(settings, dispatcher=not args.no_dispatcher)
+
+
+async def _dispatcher(settings: Settings, args: argparse.Namespace) -> int:
+    if args.status:
+        return await _outbox_status(settings)
+    if not settings.has_bot_token:
+        print("The dispatcher sends through Telegram: set BOT_TOKEN.", file=sys.stderr)
+        return EXIT_CONFIG
+    from bot.serve import dispatch
+
+    return await dispatch(settings)
+
+
+async def _outbox_status(settings: Settings) -> int:
+    database = make_database(settings.database_url)
+    try:
+        async with database.reading() as session:
+            report = await outbox_report(session, SystemClock().now())
+    finally:
+        await database.dispose()
+    for status, count in report.by_status.items():
+        print(f"{status.value:<10}{count:>8}")
+    print(f"{'due now':<10}{report.due:>8}  ({report.in_flight} being sent)")
+    oldest = report.oldest_due_at
+    print(f"oldest pending due at: {oldest.isoformat(timespec='seconds') if oldest else '-'}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,8 +138,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the bot. With no BOT_TOKEN, start the local demo chat.",
     )
     run.add_argument("--user-id", type=int, default=1, help=argparse.SUPPRESS)
+    run.add_argument(
+        "--no-dispatcher",
+        action="store_true",
+        help="do not send reminders from this process (run `python -m bot dispatcher` elsewhere)",
+    )
     run.set_defaults(handler=_run)
+
+    dispatcher = commands.add_parser(
+        "dispatcher",
+        help="send the due reminders and notices, without serving the bot",
+        description="Send the outbox's due messages through Telegram. Any number of "
+        "dispatchers may share one database.",
+    )
+    dispatcher.add_argument(
+        "--status",
+        action="store_true",
+        help="print the messages by status and the oldest pending one, then exit",
+    )
+    dispatcher.set_defaults(handler=_dispatcher)
     return parser
+
+
+def _serves(args: argparse.Namespace) -> bool:
+    return args.handler is _run or (args.handler is _dispatcher and not args.status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,9 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     logging.basicConfig(
-        level=logging.INFO if args.handler is _run and settings.has_bot_token else logging.WARNING,
+        level=logging.INFO if _serves(args) and settings.has_bot_token else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler logs every run of the dispatcher's tick at INFO: every 5 seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     handler: Command = args.handler
     try:
         return asyncio.run(handler(settings, args))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager, suppress
 from typing import Any, Protocol
 
 import uvicorn
 
 from bot.conversation import Conversations, TelegramPort
+from bot.dispatcher import Dispatcher
 from bot.sender import Sender
 from bot.webhook import webhook_app, webhook_path
 from core.clock import Clock, SystemClock
@@ -82,13 +83,15 @@ async def serve(
     stop: asyncio.Event | None = None,
     clock: Clock | None = None,
     catalogs: Catalogs | None = None,
-    per_second: float = 30.0,
-    per_chat_interval: float = 1.0,
+    per_second: float | None = None,
+    per_chat_interval: float | None = None,
+    dispatcher: bool = True,
 ) -> int:
     """Serve Telegram until `stop` is set (or SIGINT/SIGTERM when none is given).
 
-    `per_second` and `per_chat_interval` are Telegram's limits, overall and per chat;
-    tests and benchmarks, talking to a fake server, lift them.
+    `per_second` and `per_chat_interval` override `SEND_RATE` and
+    `SEND_CHAT_INTERVAL`, Telegram's limits overall and per chat. The reminder
+    dispatcher runs alongside unless `dispatcher` is False.
     """
     check_serving_settings(settings)
     clock = clock or SystemClock()
@@ -98,28 +101,93 @@ async def serve(
     stop = stop or _stop_on_signals()
     try:
         engine = build_engine(database, clock, settings, catalogs)
-        sender = Sender(
-            clock=clock,
+        sender = make_sender(
+            settings,
+            database,
+            clock,
             per_second=per_second,
             per_chat_interval=per_chat_interval,
-            on_blocked=_unreachable_marker(database, clock),
         )
         conversations = Conversations(engine, catalogs, settings.tz, sender, adapter.port)
         await adapter.start()
         await conversations.register_commands()
         log.info("Serving Telegram with %s, %s mode", adapter.name, settings.bot_mode)
-        if settings.bot_mode == "webhook":
-            await _serve_webhook(settings, adapter, conversations, stop)
-        else:
-            # A webhook left set would make Telegram refuse long polling.
-            await adapter.delete_webhook()
-            await adapter.poll(conversations.handle_update, stop)
-        if not await conversations.drain(DRAIN_SECONDS):
-            log.warning("Stopped with updates still in flight after %s s", DRAIN_SECONDS)
+        async with _dispatching(
+            Dispatcher(database, clock, settings, catalogs, sender, adapter.port) if dispatcher
+            else None,
+            stop,
+        ):  # fmt: skip
+            if settings.bot_mode == "webhook":
+                await _serve_webhook(settings, adapter, conversations, stop)
+            else:
+                # A webhook left set would make Telegram refuse long polling.
+                await adapter.delete_webhook()
+                await adapter.poll(conversations.handle_update, stop)
+            if not await conversations.drain(DRAIN_SECONDS):
+                log.warning("Stopped with updates still in flight after %s s", DRAIN_SECONDS)
     finally:
         await adapter.close()
         await database.dispose()
     return 0
+
+
+async def dispatch(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    clock: Clock | None = None,
+    catalogs: Catalogs | None = None,
+) -> int:
+    """`python -m bot dispatcher`: send the outbox's due messages, and nothing else."""
+    clock = clock or SystemClock()
+    catalogs = catalogs or Catalogs()
+    database = make_database(settings.database_url)
+    adapter = make_adapter(settings)
+    stop = stop or _stop_on_signals()
+    try:
+        sender = make_sender(settings, database, clock)
+        await adapter.start()
+        await Dispatcher(database, clock, settings, catalogs, sender, adapter.port).run(stop)
+    finally:
+        await adapter.close()
+        await database.dispose()
+    return 0
+
+
+def make_sender(
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    *,
+    per_second: float | None = None,
+    per_chat_interval: float | None = None,
+) -> Sender:
+    """The one sender of a process, paced as the settings say; a 403 marks the youth."""
+    return Sender(
+        clock=clock,
+        per_second=settings.send_rate if per_second is None else per_second,
+        per_chat_interval=(
+            settings.send_chat_interval if per_chat_interval is None else per_chat_interval
+        ),
+        on_blocked=_unreachable_marker(database, clock),
+    )
+
+
+@asynccontextmanager
+async def _dispatching(dispatcher: Dispatcher | None, stop: asyncio.Event) -> AsyncIterator[None]:
+    """Run the dispatcher beside the bot, until the bot has stopped."""
+    if dispatcher is None:
+        yield
+        return
+    running = asyncio.create_task(dispatcher.run(stop))
+    try:
+        yield
+    finally:
+        # Its batch on the way is finished first, within `dispatcher.STOP_SECONDS`.
+        await dispatcher.stop()
+        running.cancel()
+        with suppress(asyncio.CancelledError):
+            await running
 
 
 async def _serve_webhook(

@@ -28,6 +28,8 @@ DEFAULT_REMINDER_OFFSETS = (timedelta(hours=48), timedelta(hours=2))
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60}
+_SECONDS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 _V = TypeVar("_V")
 
@@ -43,6 +45,18 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"{text!r} is not a duration such as 30m, 2h or 1d")
     amount, unit = int(match.group(1)), match.group(2)
     return timedelta(minutes=amount * _UNIT_MINUTES[unit])
+
+
+def parse_seconds(text: str) -> float:
+    """Parse `500ms`, `5s`, `0.5s` or `5m` into seconds: the pace of the sender and dispatcher.
+
+    Kept apart from `parse_duration`, whose whole minutes suit reminder offsets and
+    cut-offs: a reminder "30s before" would be a mistake, a tick every 5 s is not.
+    """
+    match = _SECONDS.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration such as 500ms, 5s or 5m")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 def parse_offsets(text: str) -> tuple[timedelta, ...]:
@@ -156,6 +170,20 @@ class Settings(BaseSettings):
         default=(), alias="CANCELLATION_CUTOFFS"
     )
     admin_secret_key: str = Field(default="", alias="ADMIN_SECRET_KEY")
+    # Telegram's limits: about 30 messages a second per bot, one a second per chat
+    # (DESIGN.md §7). A self-hosted Bot API server or paid broadcasts allow more.
+    send_rate: float = Field(default=30.0, gt=0, alias="SEND_RATE")
+    send_chat_interval: Annotated[float, NoDecode] = Field(
+        default=1.0, ge=0, alias="SEND_CHAT_INTERVAL"
+    )
+    # The reminder dispatcher: how often it looks for due messages, how many it
+    # takes at once, and how long they stay its own before another process may
+    # take them (a crashed process's rows are sent by the others after that).
+    dispatch_interval: Annotated[float, NoDecode] = Field(
+        default=5.0, gt=0, alias="DISPATCH_INTERVAL"
+    )
+    dispatch_batch: int = Field(default=50, ge=1, le=1000, alias="DISPATCH_BATCH")
+    dispatch_lease: Annotated[float, NoDecode] = Field(default=300.0, gt=0, alias="DISPATCH_LEASE")
 
     @field_validator("reminder_offsets", mode="before")
     @classmethod
@@ -196,6 +224,11 @@ class Settings(BaseSettings):
         cls, value: tuple[tuple[SlotKind, timedelta], ...]
     ) -> tuple[tuple[SlotKind, timedelta], ...]:
         return _in_kind_order(value)
+
+    @field_validator("send_chat_interval", "dispatch_interval", "dispatch_lease", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        return parse_seconds(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

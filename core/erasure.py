@@ -23,6 +23,7 @@ from core.models import (
     DiagnosticResult,
     OutboxStatus,
     Reminder,
+    SatisfactionAnswer,
     Slot,
     Youth,
 )
@@ -52,8 +53,8 @@ async def erase_youth(
     `core.booking.operations.book`).
 
     Future bookings are cancelled so their seats free up and the waitlist moves;
-    booking and reminder rows stay, without the youth and without free text, for
-    the statistics. Diagnostics, contact requests and the youth row go.
+    booking, reminder and survey answer rows stay, without the youth and without
+    free text, for the statistics. Diagnostics, contact requests and the youth row go.
 
     The conversation state is emptied and unlinked but not deleted: the
     conversation engine saves it after the handler against the version it read,
@@ -84,6 +85,15 @@ async def erase_youth(
         cancelled += 1
         if outcome is not None:
             promoted.append(outcome)
+    # Survey answers name no youth, only the booking, which loses its youth below; their
+    # comments are free text that may name them, so they go like a booking's note.
+    theirs = select(col(Booking.id)).where(col(Booking.youth_id) == youth_id)
+    await session.execute(
+        sa.update(SatisfactionAnswer)
+        .where(col(SatisfactionAnswer.booking_id).in_(theirs.scalar_subquery()))
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
     bookings = await session.scalars(select(Booking).where(col(Booking.youth_id) == youth_id))
     for booking in bookings.all():
         booking.note = None

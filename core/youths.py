@@ -27,7 +27,7 @@ from core.models import (
     Slot,
     Youth,
 )
-from core.outbox import skip_pending
+from core.outbox import not_in_flight, skip_pending
 
 # Bump when the privacy notice changes: every youth is asked to consent again.
 CONSENT_VERSION = 1
@@ -143,8 +143,13 @@ async def mark_unreachable(
     youth.reachable = False
     if youth.unreachable_since is None:
         youth.unreachable_since = now
+    # Not a message a dispatcher is sending right now: that one learns of the 403 too,
+    # and records it as failed, which is what coordinators must see for it.
     await skip_pending(
-        session, col(Reminder.youth_id) == youth.id, now, SKIP_REASON_YOUTH_UNREACHABLE
+        session,
+        (col(Reminder.youth_id) == youth.id) & not_in_flight(now),
+        now,
+        SKIP_REASON_YOUTH_UNREACHABLE,
     )
     await session.flush()
     return youth

@@ -10,6 +10,7 @@ from flows.booking import booking_flow
 from flows.contact import contact_flow
 from flows.diagnostic import diagnostic_flow
 from flows.engine import ConversationEngine
+from flows.follow_ups import follow_ups_flow
 from flows.my_bookings import my_bookings_flow
 from flows.onboarding import onboarding_flow
 from flows.privacy import privacy_flow
@@ -32,5 +33,6 @@ def build_engine(
         onboarding_flow(),
         privacy_flow(),
         reminders_flow(),
+        follow_ups_flow(),
     ]
     return ConversationEngine(database, clock, settings, catalogs, flows=flows)

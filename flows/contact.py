@@ -33,6 +33,8 @@ URGENT_KEY = "contact.urgent"
 FOOD_PARCEL_TOPIC = "food_parcel"
 WORKSHOP_TOPIC = "workshop"
 PARTNER_APPOINTMENT_TOPIC = "partner_appointment"
+# From the kind message after a missed slot: advisers know to help the youth back in.
+MISSED_SLOT_TOPIC = "missed_slot"
 
 # The topics a youth picks from; the keys are what advisers filter their inbox on.
 TOPICS: Mapping[str, Text] = {
@@ -49,6 +51,7 @@ OTHER_TOPIC_NAMES: Mapping[str, Text] = {
     FOOD_PARCEL_TOPIC: t("🥕 Un colis alimentaire"),
     WORKSHOP_TOPIC: t("🧑‍🏫 Un atelier"),
     PARTNER_APPOINTMENT_TOPIC: t("🤝 Un rendez-vous avec un partenaire"),
+    MISSED_SLOT_TOPIC: t("📅 Un rendez-vous manqué"),
 }
 _TOPICS_PER_ROW = 2
 

@@ -13,6 +13,7 @@ each tap reads the booking again and checks it is the youth's and still held.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,30 +53,56 @@ def reminder_replies(
     booking: Booking, slot: Slot, site: Site | None, *, offset_minutes: int | None, locale: str
 ) -> list[Reply]:
     """The reminder: what, when, where (with the map pin), what to bring, and the two answers."""
+    notes: list[Text] = []
+    if slot.kind == SlotKind.FOOD_PARCEL and (offset_minutes or 0) >= 24 * 60:
+        notes.append(BRING_BAGS)
+    return slot_notice(
+        t("🔔 Rappel\u202f: c’est {when}.", when=_how_soon(slot.starts_at, offset_minutes)),
+        booking,
+        slot,
+        site,
+        locale=locale,
+        notes=notes,
+    )
+
+
+def slot_notice(
+    intro: Text,
+    booking: Booking,
+    slot: Slot,
+    site: Site | None,
+    *,
+    locale: str,
+    notes: Sequence[Text] = (),
+    answers: bool = True,
+) -> list[Reply]:
+    """A message about a booked slot sent outside any conversation: `intro`, the slot's
+    title, when and where, `notes`, what to bring, and the map pin before it.
+
+    With `answers`, it carries "Je viens" / "Je ne peux plus venir", which work
+    whenever they are tapped.
+    """
     place = slot_place(slot, site)
     lines: list[Text] = [t("📅 {when}", when=when_line(slot))]
     where = where_line(slot, place)
     if where is not None:
         lines.append(where)
     paragraphs: list[Text] = [
-        t("🔔 Rappel\u202f: c’est {when}.", when=_how_soon(slot.starts_at, offset_minutes)),
+        intro,
         t("<b>{title}</b>\n{details}", title=slot_title(slot, locale), details=tuple(lines)),
+        *notes,
     ]
-    if slot.kind == SlotKind.FOOD_PARCEL and (offset_minutes or 0) >= 24 * 60:
-        paragraphs.append(BRING_BAGS)
     if slot.what_to_bring:
         paragraphs.append(t("🎒 À apporter\u202f: {things}", things=slot.what_to_bring))
-    replies = [
-        Reply(
-            tuple(paragraphs),
-            buttons=(
-                (
-                    Button(f"{PREFIX}:y:{booking.id}", COMING),
-                    Button(f"{PREFIX}:n:{booking.id}", NOT_COMING),
-                ),
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if answers:
+        buttons = (
+            (
+                Button(f"{PREFIX}:y:{booking.id}", COMING),
+                Button(f"{PREFIX}:n:{booking.id}", NOT_COMING),
             ),
         )
-    ]
+    replies = [Reply(tuple(paragraphs), buttons=buttons)]
     if (
         slot.modality != Modality.PHONE
         and place.latitude is not None

@@ -138,3 +138,32 @@ class NothingToConfirm(BookingError):
         super().__init__(f"booking {booking_id} is {status}: no seat to confirm")
         self.booking_id = booking_id
         self.status = status
+
+
+class SlotNotStarted(BookingError):
+    """Attendance is marked once the slot has begun, not in advance."""
+
+    code = "slot_not_started"
+
+    def __init__(self, slot_id: int | None) -> None:
+        super().__init__(f"slot {slot_id} has not started yet")
+        self.slot_id = slot_id
+
+
+class NotMarkable(BookingError):
+    """Attendance on a booking that held no seat: waitlisted, cancelled, or excused in advance."""
+
+    code = "not_markable"
+
+    def __init__(self, booking_id: int | None, status: str) -> None:
+        super().__init__(f"booking {booking_id} is {status} and held no seat to mark")
+        self.booking_id = booking_id
+        self.status = status
+
+
+class StaffNotFound(BookingError):
+    code = "staff_not_found"
+
+    def __init__(self, staff_id: int) -> None:
+        super().__init__(f"staff user {staff_id} does not exist")
+        self.staff_id = staff_id

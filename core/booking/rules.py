@@ -18,13 +18,18 @@ from core.booking.errors import (
     CancellationCutoffPassed,
     NotCancellable,
     NothingToConfirm,
+    NotMarkable,
     SlotAlreadyStarted,
     SlotCancelled,
     SlotFull,
+    SlotNotStarted,
     WeeklyFoodParcelLimit,
 )
 from core.models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, CancelledBy, Slot
 from core.models.enums import SlotKind, SlotStatus
+
+# What an adviser marks after a slot, after RDV Service Public's participation statuses.
+ATTENDANCE_MARKS = (BookingStatus.ATTENDED, BookingStatus.EXCUSED, BookingStatus.NO_SHOW)
 
 # Bookings that use up the youth's one food parcel of the week. A no-show counts:
 # Linkee prepared and set aside a parcel from the registrations sent in advance,
@@ -160,3 +165,18 @@ def check_confirmable(booking: Booking, slot: Slot, now: datetime) -> None:
         raise NothingToConfirm(booking.id, booking.status)
     if now >= slot.starts_at:
         raise SlotAlreadyStarted(slot.id)
+
+
+def check_markable(booking: Booking, slot: Slot, now: datetime) -> None:
+    """Attendance is marked on a seat held when the slot began, once it has begun.
+
+    A booking already marked may be marked again: advisers correct mistakes. One
+    the youth excused in advance is not marked: its seat went to someone else.
+    """
+    if slot.status != SlotStatus.SCHEDULED:
+        raise SlotCancelled(slot.id)
+    if now < slot.starts_at:
+        raise SlotNotStarted(slot.id)
+    marked = booking.attendance_marked_at is not None and booking.status in ATTENDANCE_MARKS
+    if booking.status != BookingStatus.BOOKED and not marked:
+        raise NotMarkable(booking.id, booking.status)

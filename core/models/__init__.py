@@ -18,7 +18,12 @@ from core.models.enums import (
 )
 from core.models.outbox import Reminder
 from core.models.people import Partner, Site, StaffSite, StaffUser, Youth
-from core.models.records import AuditEntry, ContactRequest, DiagnosticResult
+from core.models.records import (
+    AuditEntry,
+    ContactRequest,
+    DiagnosticResult,
+    SatisfactionAnswer,
+)
 from core.models.scheduling import Booking, Slot, SlotSeries
 
 metadata = SQLModel.metadata
@@ -40,6 +45,7 @@ __all__ = [
     "Partner",
     "ProcessedUpdate",
     "Reminder",
+    "SatisfactionAnswer",
     "Site",
     "Slot",
     "SlotKind",

@@ -1,4 +1,4 @@
-"""What youths and staff leave behind: contact requests, diagnostics, the audit log."""
+"""What youths and staff leave behind: contact requests, diagnostics, surveys, the audit log."""
 
 from datetime import datetime
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from core.models.enums import ContactStatus
+from core.models.enums import ContactStatus, SlotKind
 from core.models.types import EnumText, JSONDocument, UTCDateTime
 
 
@@ -44,6 +44,36 @@ class DiagnosticResult(SQLModel, table=True):
     # [{"theme": data·inclusion code, "priority": "P0"|"P1"|"P2", ...}]
     signals: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDocument)
     orientations: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONDocument)
+
+
+class SatisfactionAnswer(SQLModel, table=True):
+    """A youth's answer to the one-question survey after a workshop (DESIGN.md §6).
+
+    It names no youth, only the booking, which loses its youth when they erase
+    their data: the score then stays as an anonymous count. The slot, its site and
+    its kind are copied so coordinators' statistics outlive the booking (bookings
+    are deleted after two years).
+    """
+
+    __tablename__ = "satisfaction_answer"
+    __table_args__ = (
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+        sa.Index("ix_satisfaction_answer_site_kind", "site_id", "slot_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int | None = Field(
+        default=None, foreign_key="booking.id", ondelete="SET NULL", unique=True
+    )
+    slot_id: int | None = Field(
+        default=None, foreign_key="slot.id", ondelete="SET NULL", index=True
+    )
+    site_id: int | None = Field(default=None, foreign_key="site.id", ondelete="SET NULL")
+    slot_kind: SlotKind = Field(sa_type=EnumText(SlotKind))
+    score: int
+    comment: str | None = Field(default=None, max_length=500)
+    # The first answer: a change of mind is accepted for a while after it.
+    answered_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -30,7 +30,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return clean
 
 
-@pytest.mark.parametrize("command", ["migrate", "seed-demo", "chat", "run"])
+@pytest.mark.parametrize("command", ["migrate", "seed-demo", "chat", "run", "dispatcher"])
 def test_every_command_has_help(command: str, env: dict[str, str]) -> None:
     result = _bot(command, "--help", env=env)
     assert result.returncode == 0
@@ -62,3 +62,19 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith(f"Invalid setting {variable}:")
     assert "Traceback" not in result.stderr
+
+
+def test_dispatcher_status_counts_the_outbox_and_the_dispatcher_needs_a_token(
+    env: dict[str, str],
+) -> None:
+    _bot("migrate", env=env)
+
+    status = _bot("dispatcher", "--status", env=env)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert lines[:4] == [f"{name:<10}{0:>8}" for name in ("pending", "sent", "failed", "skipped")]
+    assert lines[-1] == "oldest pending due at: -"
+
+    without_token = _bot("dispatcher", env=env)
+    assert without_token.returncode == 2
+    assert "BOT_TOKEN" in without_token.stderr

@@ -27,7 +27,7 @@ from core.db import Database
 from core.i18n import Catalogs
 from core.models import Booking, BookingStatus, Site, Slot, Youth
 from tests.support.chat import compiled_catalogs
-from tests.support.factories import make_site, make_slot
+from tests.support.factories import make_booking, make_site, make_slot
 from tests.support.fake_telegram import (
     FakeTelegram,
     callback_update,
@@ -182,6 +182,10 @@ async def bot(
             webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
             webhook_secret=SECRET,
             webhook_listen=f"127.0.0.1:{port}",
+            # The reminder dispatcher runs in the bot's process: ticking fast, with one
+            # reminder 2 minutes before, which no other test here brings within reach.
+            reminder_offsets="2m",
+            dispatch_interval="50ms",
         )
         running = Bot(fake, settings, database, clock, compiled_catalogs())
         await running.start()
@@ -416,3 +420,45 @@ async def test_a_failing_engine_answers_kindly_and_the_bot_carries_on(bot: Bot) 
     async with bot.database.transaction() as session:
         await session.execute(text("ALTER TABLE state_away RENAME TO conversation_state"))
     await youth.send("/start", youth.expects_button("lang:fr"))
+
+
+async def test_a_reminder_then_i_cant_come_frees_the_seat_for_the_waitlist(bot: Bot) -> None:
+    site, _ = await _site_and_workshop(bot)
+    async with bot.database.transaction() as session:
+        slot = await make_slot(
+            session, bot.clock.now(), starts_in=timedelta(minutes=3), capacity=1,
+            site_id=site.id, title="Atelier express",
+        )  # fmt: skip
+    first, second = Youth_(bot), Youth_(bot, user_id=USER + 1)
+    await _consented(first, site)
+    await _consented(second, site)
+    await first.send("/reserver", first.expects_button("bk:k:workshop"))
+    await first.tap("bk:k:workshop", first.expects_button(f"bs:open:{slot.id}"))
+    await first.tap(f"bs:open:{slot.id}", first.expects_button(f"bs:ok:{slot.id}"))
+    await first.tap(f"bs:ok:{slot.id}", first.expects_button("menu:book"))
+    async with bot.database.transaction() as session:
+        [booking] = await session.scalars(select(Booking))
+        waiting = await session.scalar(select(Youth).where(Youth.telegram_user_id == USER + 1))
+        assert waiting is not None
+        await make_booking(session, bot.clock.now(), waiting, slot, BookingStatus.WAITLISTED)
+
+    # Due 2 minutes before a start 3 minutes away: not yet after 59 s, sent at 1 minute.
+    first.seen = len(first.messages())
+    bot.clock.advance(timedelta(seconds=59))
+    await asyncio.sleep(0.3)
+    assert first.new_messages() == []
+    bot.clock.advance(timedelta(seconds=1))
+    await first.bot.fake.wait_for(first.expects_button(f"rm:n:{booking.id}"))
+    assert "Rappel" in first.text()
+    assert "Atelier express" in first.text()
+
+    bot.clock.advance(timedelta(seconds=5))
+    await first.tap(f"rm:n:{booking.id}", first.expects_button("mr:busy"))
+    await first.tap("mr:busy", first.expects_button("menu:book"))
+
+    async with bot.database.reading() as session:
+        statuses = dict((await session.execute(select(Booking.youth_id, Booking.status))).all())
+    assert statuses == {booking.youth_id: BookingStatus.EXCUSED, waiting.id: BookingStatus.BOOKED}
+    second.seen = len(second.messages())
+    await bot.fake.wait_for(lambda: "une place s’est libérée" in second.text())
+    assert "Atelier express" in second.text()

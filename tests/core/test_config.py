@@ -21,6 +21,7 @@ from core.config import (
     parse_duration,
     parse_offsets,
     parse_offsets_by_kind,
+    parse_seconds,
 )
 from core.models import SlotKind
 
@@ -43,6 +44,11 @@ CUSTOM = {
     "CANCELLATION_CUTOFF": "90m",
     "CANCELLATION_CUTOFFS": "food_parcel=2h,appointment=1d",
     "ADMIN_SECRET_KEY": "a-long-random-key",
+    "SEND_RATE": "20",
+    "SEND_CHAT_INTERVAL": "1500ms",
+    "DISPATCH_INTERVAL": "0.5s",
+    "DISPATCH_BATCH": "200",
+    "DISPATCH_LEASE": "2m",
 }
 CUSTOM_FIELDS = {
     "database_url": CUSTOM["DATABASE_URL"],
@@ -66,6 +72,11 @@ CUSTOM_FIELDS = {
         (SlotKind.APPOINTMENT, timedelta(days=1)),
     ),
     "admin_secret_key": "a-long-random-key",
+    "send_rate": 20.0,
+    "send_chat_interval": 1.5,
+    "dispatch_interval": 0.5,
+    "dispatch_batch": 200,
+    "dispatch_lease": 120.0,
 }
 
 
@@ -549,3 +560,29 @@ def test_nothing_is_read_at_import_time() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Invalid setting ")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("500ms", 0.5), ("5s", 5.0), ("0.25s", 0.25), ("2m", 120.0), ("1h", 3600.0)],
+)
+def test_pace_durations_read_milliseconds_to_hours(text: str, seconds: float) -> None:
+    assert parse_seconds(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DISPATCH_INTERVAL", "soon"),
+        ("DISPATCH_INTERVAL", "0s"),
+        ("DISPATCH_BATCH", "0"),
+        ("SEND_RATE", "-1"),
+        ("DISPATCH_LEASE", "5"),
+    ],
+)
+def test_a_bad_pace_is_refused_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=f"^Invalid setting {variable}: "):
+        load_settings(None)
