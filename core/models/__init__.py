@@ -17,7 +17,7 @@ from core.models.enums import (
     StaffRole,
 )
 from core.models.outbox import Reminder
-from core.models.people import Partner, Site, StaffSite, StaffUser, Youth
+from core.models.people import LoginAttempt, Partner, Place, Site, StaffSite, StaffUser, Youth
 from core.models.records import (
     AuditEntry,
     ContactRequest,
@@ -39,10 +39,12 @@ __all__ = [
     "ContactStatus",
     "ConversationState",
     "DiagnosticResult",
+    "LoginAttempt",
     "Modality",
     "OutboxKind",
     "OutboxStatus",
     "Partner",
+    "Place",
     "ProcessedUpdate",
     "Reminder",
     "SatisfactionAnswer",

@@ -37,6 +37,22 @@ class Partner(SQLModel, table=True):
     website: str = Field(default="", max_length=300)
 
 
+class Place(SQLModel, table=True):
+    """A known address with its map coordinates: staff pick a place for a slot and its
+    pin comes from here, since the panel looks nothing up on the internet."""
+
+    __tablename__ = "place"
+    __table_args__ = (sa.Index("ix_place_name", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    address: str = Field(max_length=300)
+    latitude: float
+    longitude: float
+    # The site whose staff use it most; None for places every site uses.
+    site_id: int | None = Field(default=None, foreign_key="site.id", ondelete="SET NULL")
+
+
 class Youth(SQLModel, table=True):
     """A young person known to the bot, keyed by their Telegram user id.
 
@@ -86,3 +102,21 @@ class StaffSite(SQLModel, table=True):
 
     staff_id: int = Field(foreign_key="staff_user.id", primary_key=True, ondelete="CASCADE")
     site_id: int = Field(foreign_key="site.id", primary_key=True, ondelete="CASCADE")
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One try at logging in to the panel, kept a while to throttle guessing per account
+    and per address, whichever process of the panel received it."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_at", "email", "at"),
+        sa.Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # As typed, lower-cased: an unknown account is throttled like a known one.
+    email: str = Field(max_length=254)
+    ip: str = Field(max_length=64)
+    at: datetime = Field(sa_type=UTCDateTime)
+    succeeded: bool = Field(default=False)
