@@ -105,6 +105,10 @@ async def move_slot(
     slot.starts_at = starts_at
     slot.ends_at = ends_at
     slot.updated_at = now
+    for booking in bookings:
+        # "I'm coming" was said for the old time; the new time's reminders ask again.
+        booking.confirmation = None
+        booking.confirmed_at = None
     # A still-pending notice of an earlier move is outdated too: this one replaces it.
     await skip_pending(
         session,

@@ -23,6 +23,7 @@ from core.models import (
     ContactRequest,
     DiagnosticResult,
     Reminder,
+    SatisfactionAnswer,
     Site,
     Slot,
     Youth,
@@ -168,6 +169,8 @@ class YouthData:
     messages: list[Reminder]
     contact_requests: list[ContactRequest]
     diagnostics: list[DiagnosticResult]
+    # Survey answers after workshops, by booking id.
+    satisfaction: dict[int, SatisfactionAnswer]
 
 
 async def collect_youth_data(session: AsyncSession, youth_id: int) -> YouthData | None:
@@ -196,7 +199,12 @@ async def collect_youth_data(session: AsyncSession, youth_id: int) -> YouthData 
         .where(col(DiagnosticResult.youth_id) == youth_id)
         .order_by(col(DiagnosticResult.started_at).desc(), col(DiagnosticResult.id).desc())
     )
+    booking_ids = [booking.id for booking, _ in bookings]
+    answers = await session.scalars(
+        select(SatisfactionAnswer).where(col(SatisfactionAnswer.booking_id).in_(booking_ids))
+    )
     return YouthData(
+        satisfaction={a.booking_id: a for a in answers.all() if a.booking_id is not None},
         youth=youth,
         site=site,
         bookings=[(booking, slot) for booking, slot in bookings],
@@ -234,7 +242,10 @@ def youth_data_document(data: YouthData) -> dict[str, Any]:
             "created_at": _iso(youth.created_at),
             "last_seen_at": _iso(youth.last_seen_at),
         },
-        "bookings": [_booking(booking, slot) for booking, slot in data.bookings],
+        "bookings": [
+            _booking(booking, slot, data.satisfaction.get(booking.id or 0))
+            for booking, slot in data.bookings
+        ],
         "messages": [
             {
                 "kind": message.kind.value,
@@ -269,7 +280,7 @@ def youth_data_document(data: YouthData) -> dict[str, Any]:
     }
 
 
-def _booking(booking: Booking, slot: Slot) -> dict[str, Any]:
+def _booking(booking: Booking, slot: Slot, answer: SatisfactionAnswer | None) -> dict[str, Any]:
     return {
         "title": slot.title,
         "kind": slot.kind.value,
@@ -284,6 +295,15 @@ def _booking(booking: Booking, slot: Slot) -> dict[str, Any]:
         "cancelled_at": _iso(booking.cancelled_at),
         "cancelled_by": booking.cancelled_by.value if booking.cancelled_by else None,
         "cancel_reason": booking.cancel_reason,
+        "satisfaction": (
+            {
+                "score": answer.score,
+                "comment": answer.comment,
+                "answered_at": _iso(answer.answered_at),
+            }
+            if answer is not None
+            else None
+        ),
     }
 
 

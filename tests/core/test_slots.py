@@ -16,6 +16,7 @@ from core.models import (
     Booking,
     BookingStatus,
     CancelledBy,
+    Confirmation,
     OutboxKind,
     OutboxStatus,
     Reminder,
@@ -350,6 +351,28 @@ async def test_moving_again_replaces_the_earlier_notice(
     )
     assert len(pending) == 6, "two per seat, never more"
     assert {r.due_at for r in pending} == {second - 48 * H, second - 2 * H}
+
+
+async def test_a_confirmation_given_for_the_old_time_is_asked_again_after_a_move(
+    database: Database, clock: ManualClock, settings: Settings
+) -> None:
+    scene = await _scene(database, clock)
+    seat = scene.seats[0]
+    async with database.transaction() as session:
+        await operations.confirm_coming(
+            session, now=clock.now(), booking_id=seat.id or 0, youth_id=seat.youth_id or 0
+        )
+    assert (await _booking(database, seat.id)).confirmation == Confirmation.COMING
+
+    later = scene.slot.starts_at + 24 * H
+    async with database.transaction() as session:
+        await move_slot(
+            session, scene.slot.id or 0, later, later + H, clock.now(), MESSAGE,
+            settings.reminder_offsets_for,
+        )  # fmt: skip
+
+    moved = await _booking(database, seat.id)
+    assert (moved.confirmation, moved.confirmed_at) == (None, None)
 
 
 async def test_a_cancelled_slot_cannot_be_moved_and_a_slot_must_end_after_it_starts(

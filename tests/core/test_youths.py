@@ -23,6 +23,7 @@ from core.models import (
     OutboxKind,
     OutboxStatus,
     Reminder,
+    SatisfactionAnswer,
     SlotKind,
     Youth,
 )
@@ -308,6 +309,12 @@ async def test_the_export_holds_everything_stored(database: Database, clock: Man
         slot = await make_slot(session, now, title="Atelier CV", place_name="Site Est")
         booking = await make_booking(session, now, stored, slot, note="avec interprète")
         session.add(
+            SatisfactionAnswer(
+                booking_id=booking.id, slot_id=slot.id, slot_kind=slot.kind, score=4,
+                comment="Bien", answered_at=now,
+            )
+        )  # fmt: skip
+        session.add(
             Reminder(
                 kind=OutboxKind.REMINDER, booking_id=booking.id, youth_id=youth.id,
                 due_at=now + timedelta(days=1), created_at=now,
@@ -344,6 +351,11 @@ async def test_the_export_holds_everything_stored(database: Database, clock: Man
     assert exported_booking["status"] == "booked"
     assert exported_booking["note"] == "avec interprète"
     assert exported_booking["starts_at"] == slot.starts_at.isoformat()
+    assert exported_booking["satisfaction"] == {
+        "score": 4,
+        "comment": "Bien",
+        "answered_at": now.isoformat(),
+    }
     assert [message["kind"] for message in document["messages"]] == ["reminder"]
     [request] = document["contact_requests"]
     assert (request["topic"], request["message"], request["status"]) == (
