@@ -17,6 +17,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PYBABEL := $(VENV)/bin/pybabel
 
+# Where `make run` serves the staff panel: http://127.0.0.1:$(PANEL_PORT)/
+PANEL_PORT ?= 8000
+
 # Extra arguments for pytest, e.g. `make test ARGS="tests/core -x"`.
 ARGS ?=
 
@@ -40,10 +43,10 @@ help: ## List the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
-run: $(INSTALLED) $(MO_FILES) ## Migrate, seed the demo on first run, start (terminal chat without BOT_TOKEN)
+run: $(INSTALLED) $(MO_FILES) ## Migrate, seed the demo on first run, start the staff panel (and the bot with BOT_TOKEN)
 	$(PY) -m bot migrate
 	$(PY) -m bot seed-demo --if-empty
-	$(PY) -m bot run
+	$(PY) -m admin run --host 127.0.0.1 --port $(PANEL_PORT)
 
 test: $(INSTALLED) $(MO_FILES) ## Run the whole test suite, PostgreSQL included
 	$(PY) -m pytest $(ARGS)

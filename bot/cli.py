@@ -14,6 +14,7 @@ from core.clock import SystemClock
 from core.config import ConfigError, Settings, load_settings
 from core.db import make_database
 from core.demo import seed_demo
+from core.demo_staff import DemoStaffReport, seed_demo_staff
 from core.outbox import outbox_report
 
 EXIT_CONFIG = 2
@@ -42,6 +43,7 @@ async def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 1
         report = await seed_demo(database, SystemClock(), settings, if_empty=args.if_empty)
+        staff = await seed_demo_staff(database, SystemClock(), only_if_no_staff=args.if_empty)
     finally:
         await database.dispose()
     if report.skipped:
@@ -51,7 +53,22 @@ async def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             f"Demo data: {report.sites} sites, {report.partners} partners, "
             f"{report.series} series and {report.slots} slots added."
         )
+    _print_demo_staff(staff)
     return 0
+
+
+def _print_demo_staff(report: DemoStaffReport) -> None:
+    if report.created:
+        print("Demo staff accounts of the panel; write the passwords down, they are shown once:")
+        width = max(len(login.email) for login in report.created)
+        for login in report.created:
+            sites = f"  ({', '.join(login.site_names)})" if login.site_names else ""
+            print(f"  {login.role.value:<12}{login.email:<{width}}  {login.password}{sites}")
+    elif report.existing:
+        print(
+            "Demo staff accounts already exist; their passwords were printed when they were "
+            "created (`python -m admin create-user` makes another account)."
+        )
 
 
 async def _chat(settings: Settings, args: argparse.Namespace) -> int:

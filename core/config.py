@@ -170,6 +170,10 @@ class Settings(BaseSettings):
         default=(), alias="CANCELLATION_CUTOFFS"
     )
     admin_secret_key: str = Field(default="", alias="ADMIN_SECRET_KEY")
+    # A staff session ends after this long without a request (seconds; `30m` in the env).
+    admin_session_idle: Annotated[float, NoDecode] = Field(
+        default=1800.0, gt=0, alias="ADMIN_SESSION_IDLE"
+    )
     # Telegram's limits: about 30 messages a second per bot, one a second per chat
     # (DESIGN.md §7). A self-hosted Bot API server or paid broadcasts allow more.
     send_rate: float = Field(default=30.0, gt=0, alias="SEND_RATE")
@@ -225,7 +229,13 @@ class Settings(BaseSettings):
     ) -> tuple[tuple[SlotKind, timedelta], ...]:
         return _in_kind_order(value)
 
-    @field_validator("send_chat_interval", "dispatch_interval", "dispatch_lease", mode="before")
+    @field_validator(
+        "send_chat_interval",
+        "dispatch_interval",
+        "dispatch_lease",
+        "admin_session_idle",
+        mode="before",
+    )
     @classmethod
     def _seconds(cls, value: object) -> object:
         return parse_seconds(value) if isinstance(value, str) else value

@@ -1,8 +1,8 @@
-"""Seed the demonstration data: sites, partners and the next weeks of slots.
+"""Seed the demonstration data: sites, partners, places and the next weeks of slots.
 
-Idempotent: sites and partners are matched by code, slots by (title, site, start),
-so running it again adds only what is missing — e.g. the weeks that came into
-range since the last run.
+Idempotent: sites and partners are matched by code, places by name, slots by
+(title, site, start), so running it again adds only what is missing — e.g. the
+weeks that came into range since the last run.
 """
 
 from __future__ import annotations
@@ -19,8 +19,16 @@ from sqlmodel import col, func, select
 from core.clock import Clock
 from core.config import Settings
 from core.db import Database
-from core.demo_data import PARTNERS, SITES, WEEKLY_OFFERS, DemoPartner, DemoSite, WeeklyOffer
-from core.models import Partner, Site, Slot, SlotKind, SlotSeries
+from core.demo_data import (
+    PARTNERS,
+    PLACES,
+    SITES,
+    WEEKLY_OFFERS,
+    DemoPartner,
+    DemoSite,
+    WeeklyOffer,
+)
+from core.models import Partner, Place, Site, Slot, SlotKind, SlotSeries
 
 DEMO_WEEKS = 4
 
@@ -38,6 +46,7 @@ _Demo = TypeVar("_Demo", bound=_HasCode)
 class SeedReport:
     sites: int = 0
     partners: int = 0
+    places: int = 0
     series: int = 0
     slots: int = 0
     skipped: bool = False
@@ -53,6 +62,7 @@ async def seed_demo(
         report = SeedReport()
         sites = await _upsert_sites(session, report)
         partners = await _upsert_partners(session, report)
+        await _add_places(session, sites, report)
         now = clock.now()
         for offer in WEEKLY_OFFERS:
             await _seed_offer(session, offer, sites, partners, now, settings, report)
@@ -82,6 +92,25 @@ async def _upsert_by_code(
     await session.flush()
     existing.update((row.code, row) for row in missing)
     return existing, len(missing)
+
+
+async def _add_places(session: AsyncSession, sites: dict[str, Site], report: SeedReport) -> None:
+    known = set(await session.scalars(select(Place.name)))
+    for demo in PLACES:
+        if demo.name in known:
+            continue
+        site_id = sites[demo.site].id if demo.site is not None else None
+        session.add(
+            Place(
+                name=demo.name,
+                address=demo.address,
+                latitude=demo.latitude,
+                longitude=demo.longitude,
+                site_id=site_id,
+            )
+        )
+        report.places += 1
+    await session.flush()
 
 
 def _site(demo: DemoSite) -> Site:

@@ -36,6 +36,8 @@ class DemoPlace:
     address: str
     latitude: float
     longitude: float
+    # The code of the site whose staff use it most; None for a place every site uses.
+    site: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,16 @@ PARTNERS = (
 )
 
 LINKEE_POINT = DemoPlace("Point de distribution Linkee", "75020 Paris", 48.8655, 2.3985)
+
+# The places staff pick for a slot (`core.places`): each site's own rooms, and the
+# Linkee distribution point, shared by every site.
+PLACES = (
+    *(
+        DemoPlace(site.name, site.address, site.latitude, site.longitude, site.code)
+        for site in SITES
+    ),
+    LINKEE_POINT,
+)
 
 WEEKLY_OFFERS = (
     WeeklyOffer(

@@ -121,7 +121,8 @@ def _replies(message: Reminder, found: _Context, locale: str) -> list[Reply] | N
         case OutboxKind.SLOT_MOVED:
             return _moved(booking, slot, site, payload, locale)
         case OutboxKind.SLOT_CANCELLED:
-            return _cancelled(slot, str(payload.get("message", "")), locale)
+            message_text = str(payload.get("message", ""))
+            return _cancelled(slot, message_text, payload.get("also_cancelled"), locale)
         case OutboxKind.NO_SHOW_FOLLOW_UP:
             return no_show_replies(booking, slot, locale)
         case OutboxKind.SATISFACTION_SURVEY:
@@ -148,7 +149,7 @@ def _moved(
     return replies
 
 
-def _cancelled(slot: Slot, message: str, locale: str) -> list[Reply]:
+def _cancelled(slot: Slot, message: str, also: object, locale: str) -> list[Reply]:
     paragraphs: list[Text] = [
         t(
             "😔 Désolé\u202f: <b>{title}</b> du {when} est annulé.",
@@ -156,9 +157,21 @@ def _cancelled(slot: Slot, message: str, locale: str) -> list[Reply]:
             when=When(slot.starts_at, "datetime"),
         ),
         *_staff_note(message),
+        *_also_cancelled(also),
         t("Tu n’as rien à faire. Tu peux choisir un autre créneau si tu veux."),
     ]
     return [Reply(tuple(paragraphs), buttons=((Button("menu:book", OTHER_SLOT),),))]
+
+
+def _also_cancelled(also: object) -> list[Text]:
+    """The later dates of a series cancelled at once: one notice tells them all."""
+    if not isinstance(also, list):
+        return []
+    starts = [datetime.fromisoformat(item) for item in also if isinstance(item, str)]
+    if not starts:
+        return []
+    dates = tuple(t("• {when}", when=When(start, "datetime")) for start in sorted(starts))
+    return [t("Les dates suivantes sont annulées aussi\u202f:\n{dates}", dates=dates)]
 
 
 def _staff_message(text: str) -> list[Reply] | None:

@@ -309,14 +309,14 @@ async def _withdraw(
     )
     await session.flush()
     promoted = (
-        await _promote_next(session, slot, now, _offsets(reminder_offsets, slot.kind))
+        await promote_next(session, slot, now, _offsets(reminder_offsets, slot.kind))
         if held_a_seat
         else None
     )
     return CancelOutcome(booking, promoted)
 
 
-async def _promote_next(
+async def promote_next(
     session: AsyncSession, slot: Slot, now: datetime, reminder_offsets: Sequence[timedelta]
 ) -> Booking | None:
     """Give a free seat to the longest-waiting youth, queue the notice telling them and

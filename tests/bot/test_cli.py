@@ -1,6 +1,7 @@
 """`python -m bot`: every command answers --help, migrates and seeds, and fails kindly."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,13 @@ def test_migrate_then_seed_then_seed_if_empty(env: dict[str, str]) -> None:
     seeded = _bot("seed-demo", "--if-empty", env=env)
     assert seeded.returncode == 0
     assert "8 sites" in seeded.stdout
-    assert "already present" in _bot("seed-demo", "--if-empty", env=env).stdout
+    # The demo staff accounts, each with its password, printed this once.
+    logins = re.findall(r"^  (adviser|coordinator|admin) +(\S+@\S+) +(\S+)", seeded.stdout, re.M)
+    assert [role for role, _, _ in logins] == ["adviser"] * 4 + ["coordinator", "admin"]
+    assert len({password for _, _, password in logins}) == 6
+    again = _bot("seed-demo", "--if-empty", env=env)
+    assert "already present" in again.stdout
+    assert not any(password in again.stdout for _, _, password in logins)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from core.booking import operations
 from core.clock import ManualClock
 from core.config import Settings, load_settings
 from core.db import Database
+from core.i18n import When, render_text, t
 from core.models import (
     Booking,
     BookingStatus,
@@ -424,3 +425,30 @@ async def test_with_429_500_and_403_mixed_nothing_is_lost_and_the_blocked_are_sk
             y.telegram_user_id for y in await session.scalars(select(Youth)) if not y.reachable
         }
     assert unreachable == blocked
+
+
+async def test_one_notice_lists_the_later_dates_of_a_series_cancelled_at_once(
+    dispatching: Dispatching,
+) -> None:
+    d = dispatching
+    youth, slot, _ = await _booked(d.database, d.clock)
+    later = [slot.starts_at + timedelta(days=14), slot.starts_at + timedelta(days=7)]
+    async with d.database.transaction() as session:
+        await cancel_slot(session, slot.id, d.clock.now(), "Fin du partenariat.", None)
+        notice = await session.scalar(
+            select(Reminder).where(Reminder.kind == OutboxKind.SLOT_CANCELLED)
+        )
+        assert notice is not None
+        notice.payload = {**notice.payload, "also_cancelled": [s.isoformat() for s in later]}
+
+    await d.pass_()
+
+    [text] = d.texts(youth.telegram_user_id)
+    assert "Les dates suivantes sont annulées aussi" in text
+    one_week, two_weeks = (_shown(start, d.settings) for start in sorted(later))
+    assert text.index(f"• {one_week}") < text.index(f"• {two_weeks}")
+
+
+def _shown(moment: datetime, settings: Settings) -> str:
+    """A date and time as messages show it in French."""
+    return render_text(t("{w}", w=When(moment, "datetime")), "fr", compiled_catalogs(), settings.tz)

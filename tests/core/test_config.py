@@ -44,6 +44,7 @@ CUSTOM = {
     "CANCELLATION_CUTOFF": "90m",
     "CANCELLATION_CUTOFFS": "food_parcel=2h,appointment=1d",
     "ADMIN_SECRET_KEY": "a-long-random-key",
+    "ADMIN_SESSION_IDLE": "45m",
     "SEND_RATE": "20",
     "SEND_CHAT_INTERVAL": "1500ms",
     "DISPATCH_INTERVAL": "0.5s",
@@ -72,6 +73,7 @@ CUSTOM_FIELDS = {
         (SlotKind.APPOINTMENT, timedelta(days=1)),
     ),
     "admin_secret_key": "a-long-random-key",
+    "admin_session_idle": 2700.0,
     "send_rate": 20.0,
     "send_chat_interval": 1.5,
     "dispatch_interval": 0.5,
@@ -119,6 +121,7 @@ def test_defaults() -> None:
         SlotKind, timedelta(hours=4)
     )
     assert settings.admin_secret_key == ""
+    assert settings.admin_session_idle == 30 * 60
 
 
 def test_every_variable_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -585,4 +588,23 @@ def test_a_bad_pace_is_refused_naming_its_variable(
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=f"^Invalid setting {variable}: "):
+        load_settings(None)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30m", 1800.0), ("2h", 7200.0), ("90s", 90.0)])
+def test_admin_session_idle_reads_seconds_minutes_or_hours(
+    monkeypatch: pytest.MonkeyPatch, text: str, seconds: float
+) -> None:
+    monkeypatch.setenv("ADMIN_SESSION_IDLE", text)
+
+    assert load_settings(None).admin_session_idle == seconds
+
+
+@pytest.mark.parametrize("text", ["0s", "soon", "-5m"])
+def test_a_bad_admin_session_idle_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("ADMIN_SESSION_IDLE", text)
+
+    with pytest.raises(ConfigError, match=r"^Invalid setting ADMIN_SESSION_IDLE:"):
         load_settings(None)

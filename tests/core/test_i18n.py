@@ -105,6 +105,24 @@ def test_every_message_of_the_source_is_in_every_catalogue() -> None:
         assert entries - source == set(), f"{locale}: entries no longer in the code"
 
 
+def test_the_panel_templates_are_extracted_with_the_same_keywords() -> None:
+    templates = PROJECT_ROOT / "admin" / "templates"
+    pages = sorted(templates.rglob("*.html"))
+    assert pages, "the panel has no templates"
+    with (PROJECT_ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    by_file: dict[str, set[MessageId]] = {}
+    for filename, _, message, _, _ in extract_from_dir(
+        PROJECT_ROOT / "admin", method_map, options_map, keywords=KEYWORDS
+    ):
+        if filename.endswith(".html"):
+            by_file.setdefault(filename, set()).add(_key(message))
+    assert "Se connecter" in by_file["templates/login.html"]
+    assert ("{n} compte", "{n} comptes") in by_file["templates/accounts/list.html"]
+    assert {"Aller au contenu", "Se déconnecter"} <= by_file["templates/base.html"]
+    assert set().union(*by_file.values()) <= _source_messages()
+
+
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_translations_keep_the_placeholders(locale: str) -> None:
     for message in _entries(_read(locale)):

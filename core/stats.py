@@ -1,0 +1,232 @@
+"""The coordinators' dashboard: activity per ISO week, site and slot kind (issue 7, part 7).
+
+Everything is counted in the database (GROUP BY), never by loading rows: the
+dashboard must stay fast over hundreds of thousands of bookings and reminders.
+Weeks are local ISO weeks (Monday 00:00 in the configured time zone): their
+bounds are computed here, DST included, and the database sorts each instant
+into its week with a CASE over those bounds, which both SQLite (no time zones)
+and PostgreSQL run alike. Grouping happens over a subquery's labelled column,
+so PostgreSQL sees one expression rather than two copies with their own parameters.
+
+What is counted, and by which date:
+- slots, seats, confirmations, attendance and reminders by the week the slot starts;
+- satisfaction by the week of the answer, from the site and kind copied onto it,
+  so the scores outlive the bookings (deleted after two years);
+- new youths by the week they first wrote, per deep-link origin and site.
+Cancelled slots count as cancelled, not published, and their (cancelled)
+bookings count nowhere. Reminder counts are of reminders proper (48 h, 2 h),
+not of the other messages of the outbox.
+
+Read-only, inside the caller's session. The queries are in `core.stats_queries`,
+the CSV tables in `core.stats_csv`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from core.models import OutboxStatus, Site, SlotKind
+from core.staff_scope import SiteIds
+from core.stats_queries import Counter
+
+# Two years of weeks: what a coordinator compares; longer ranges belong in an export job.
+MAX_WEEKS = 106
+Key = tuple[int, int | None, SlotKind]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A ratio the panel shows as "12/40 (30 %)"; no fraction when nothing was counted."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def fraction(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class Week:
+    index: int
+    monday: date
+    # The week's bounds in UTC: [starts_at, ends_at).
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        """ISO 8601: "2026-W48"."""
+        year, week, _ = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass
+class ActivityRow:
+    week: Week
+    site_id: int | None
+    kind: SlotKind
+    slots_published: int = 0
+    slots_cancelled: int = 0
+    capacity: int = 0
+    seats_booked: int = 0
+    # Bookings that got a reminder, and those of them that answered "Je viens".
+    reminded: int = 0
+    confirmed: int = 0
+    # Seats whose attendance was marked, and how.
+    marked: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    reminders: dict[OutboxStatus, int] = field(default_factory=dict)
+    satisfaction_count: int = 0
+    satisfaction_total: int = 0
+
+    @property
+    def fill(self) -> Rate:
+        return Rate(self.seats_booked, self.capacity)
+
+    @property
+    def confirmation(self) -> Rate:
+        return Rate(self.confirmed, self.reminded)
+
+    @property
+    def attendance(self) -> Rate:
+        return Rate(self.attended, self.marked)
+
+    @property
+    def no_show(self) -> Rate:
+        return Rate(self.no_shows, self.marked)
+
+    @property
+    def satisfaction_average(self) -> float | None:
+        count = self.satisfaction_count
+        return self.satisfaction_total / count if count else None
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    site_id: int | None
+    kind: SlotKind
+    # Telegram's answer as the dispatcher kept it; "" when none was kept.
+    reason: str
+    count: int
+    last_due_at: datetime
+
+
+@dataclass(frozen=True)
+class OriginRow:
+    week: Week
+    site_id: int | None
+    # The deep-link campaign the youth came from; None for a plain /start.
+    origin: str | None
+    new_youths: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    weeks: list[Week]
+    # By week, then site, then kind; only the combinations with something to count.
+    activity: list[ActivityRow]
+    # The most frequent first.
+    failures: list[FailureRow]
+    origins: list[OriginRow]
+    site_names: dict[int, str]
+
+
+def weeks_between(first_day: date, last_day: date, tz: tzinfo) -> list[Week]:
+    """The whole local ISO weeks covering `first_day` to `last_day`: a part of a week
+    would compare badly with the others."""
+    if last_day < first_day:
+        raise ValueError("the range ends before it starts")
+    monday = first_day - timedelta(days=first_day.weekday())
+    weeks: list[Week] = []
+    while monday <= last_day:
+        if len(weeks) == MAX_WEEKS:
+            raise ValueError(f"at most {MAX_WEEKS} weeks at a time")
+        following = monday + timedelta(days=7)
+        weeks.append(Week(len(weeks), monday, _midnight(monday, tz), _midnight(following, tz)))
+        monday = following
+    return weeks
+
+
+def _midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+async def dashboard(
+    session: AsyncSession,
+    *,
+    site_ids: SiteIds,
+    first_day: date,
+    last_day: date,
+    tz: tzinfo,
+    kinds: Collection[SlotKind] | None = None,
+) -> Dashboard:
+    weeks = weeks_between(first_day, last_day, tz)
+    counter = Counter(session, [(w.starts_at, w.ends_at) for w in weeks], site_ids, kinds)
+    rows: dict[Key, ActivityRow] = {}
+
+    def row(key: Any) -> ActivityRow:
+        week, site_id, kind = key
+        found = rows.get((week, site_id, kind))
+        if found is None:
+            found = rows[(week, site_id, kind)] = ActivityRow(weeks[week], site_id, kind)
+        return found
+
+    for *key, published, cancelled, capacity in await counter.slots():
+        target = row(key)
+        target.slots_published, target.slots_cancelled, target.capacity = (
+            int(published),
+            int(cancelled),
+            int(capacity),
+        )
+    for *key, seats, reminded, confirmed, marked, attended, no_shows in await counter.bookings():
+        target = row(key)
+        target.seats_booked, target.reminded, target.confirmed = (
+            int(seats),
+            int(reminded),
+            int(confirmed),
+        )
+        target.marked, target.attended, target.no_shows = int(marked), int(attended), int(no_shows)
+    for *key, status, count in await counter.reminders():
+        row(key).reminders[OutboxStatus(status)] = int(count)
+    for *key, count, total in await counter.satisfaction():
+        target = row(key)
+        target.satisfaction_count, target.satisfaction_total = int(count), int(total)
+    activity = sorted(rows.values(), key=lambda r: (r.week.index, r.site_id or 0, r.kind.value))
+    failures = [
+        FailureRow(site_id, SlotKind(kind), reason, int(count), _aware(last))
+        for site_id, kind, reason, count, last in await counter.failures()
+    ]
+    origins = sorted(
+        (
+            OriginRow(weeks[w], site, origin, int(n))
+            for w, site, origin, n in await counter.origins()
+        ),
+        key=lambda r: (r.week.index, r.site_id or 0, r.origin or ""),
+    )
+    shown = [r.site_id for r in activity] + [r.site_id for r in failures]
+    shown += [r.site_id for r in origins]
+    return Dashboard(weeks, activity, failures, origins, await _site_names(session, shown))
+
+
+async def _site_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    statement = sa.select(col(Site.id), col(Site.name)).where(col(Site.id).in_(wanted))
+    rows = (await session.execute(statement)).all()
+    return {site_id: name for site_id, name in rows if site_id is not None}
+
+
+def _aware(value: datetime | str) -> datetime:
+    # An aggregate may lose the column's type: SQLite can hand back text or a naive datetime.
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
