@@ -13,7 +13,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from admin.access import CsrfRejected, Forbidden, LoginRequired, NotFound
-from admin.routes import accounts, auth, directory
+from admin.routes import (
+    accounts,
+    auth,
+    dashboard,
+    directory,
+    inbox,
+    preview,
+    rosters,
+    slots,
+    youths,
+)
 from admin.sessions import SessionMiddleware, session_of
 from admin.state import Panel
 from admin.templating import make_environment, render
@@ -61,7 +71,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.panel = panel
-    for module in (auth, accounts, directory):
+    for module in (auth, accounts, directory, slots, rosters, youths, inbox, dashboard, preview):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

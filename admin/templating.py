@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from admin.access import ADMINS, ANY_STAFF, Rule, optional_staff
+from admin.access import ADMINS, ANY_STAFF, COORDINATION, Rule, optional_staff
 from admin.sessions import CSRF_FIELD, LOCALE_COOKIE, is_https, session_of
 from admin.state import panel_of
 from core.config import SUPPORTED_LOCALES
@@ -36,6 +36,12 @@ LOCALE_COOKIE_SECONDS = 365 * 24 * 3600
 # The main menu: a page shows in it for the roles its rule admits.
 NAV: tuple[tuple[str, Text, Rule], ...] = (
     ("/", t("Accueil"), ANY_STAFF),
+    ("/slots", t("Créneaux"), ANY_STAFF),
+    ("/to-complete", t("Présences à compléter"), ANY_STAFF),
+    ("/youths", t("Jeunes"), ANY_STAFF),
+    ("/inbox", t("Demandes de contact"), ANY_STAFF),
+    ("/dashboard", t("Tableau de bord"), COORDINATION),
+    ("/preview", t("Aperçu du bot"), ANY_STAFF),
     ("/admin/staff", t("Comptes"), ADMINS),
     ("/admin/sites", t("Sites"), ADMINS),
     ("/admin/partners", t("Partenaires"), ADMINS),

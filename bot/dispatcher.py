@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -107,7 +108,9 @@ class Dispatcher:
                 worker=self.worker,
                 limit=self._settings.dispatch_batch,
                 lease=timedelta(seconds=self._settings.dispatch_lease),
+                renew=self._recorder.unrecorded,
             )
+        self._recorder.hold(_id(message) for message in claimed)
         if not claimed:
             return []
         async with self._database.reading() as session:
@@ -218,6 +221,11 @@ class _Recorder:
         self._worker = worker
         self._waiting: dict[int, Delivery] = {}
         self._writing: asyncio.Task[None] | None = None
+        # Claimed and not recorded yet: their leases are renewed at each claim.
+        self.unrecorded: set[int] = set()
+
+    def hold(self, reminder_ids: Iterable[int]) -> None:
+        self.unrecorded.update(reminder_ids)
 
     def add(self, reminder_id: int, delivery: Delivery) -> None:
         self._waiting[reminder_id] = delivery
@@ -239,6 +247,8 @@ class _Recorder:
             except Exception:
                 # Their leases run out and another pass takes them again.
                 log.exception("Could not record how %d outbox messages went", len(deliveries))
+            finally:
+                self.unrecorded.difference_update(deliveries)
 
 
 def _id(message: Reminder) -> int:

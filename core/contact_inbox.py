@@ -100,6 +100,21 @@ async def inbox(
     return Page(items, total, page, per_page)
 
 
+async def inbox_item(session: AsyncSession, request_id: int, *, site_ids: SiteIds) -> InboxItem:
+    """One request of the scope, with its youth's name and who took it; for its own page."""
+    request = await session.get(ContactRequest, request_id)
+    if request is None or not site_visible(request.site_id, site_ids):
+        raise NotFound(ENTITY, request_id)
+    youth = await session.get(Youth, request.youth_id)
+    staff = await session.get(StaffUser, request.taken_by) if request.taken_by is not None else None
+    return InboxItem(
+        request=request,
+        youth_name=youth.display_name if youth is not None else "",
+        youth_username=youth.username if youth is not None else None,
+        taken_by_name=(staff.display_name or staff.email) if staff is not None else None,
+    )
+
+
 async def take(
     session: AsyncSession,
     request_id: int,

@@ -14,7 +14,7 @@ with no owner.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,15 +65,36 @@ def not_in_flight(now: datetime) -> ColumnElement[bool]:
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, worker: str, limit: int, lease: timedelta
+    session: AsyncSession,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease: timedelta,
+    renew: Collection[int] = (),
 ) -> list[Reminder]:
     """Take up to `limit` pending messages due at `now` for `worker`, the earliest due first.
+
+    `renew` names rows `worker` still holds (being sent, or not yet recorded): their
+    leases start again, so that a slow batch (Telegram pausing a chat) is never taken
+    by another process, nor by this one, while it is still on its way.
 
     On PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`, so processes
     claiming at the same moment each get different rows without waiting on each
     other. SQLite has one writer at a time (`Database.transaction`), so the same
     statement without the lock clause claims atomically there.
     """
+    if renew:
+        await session.execute(
+            sa.update(Reminder)
+            .where(
+                col(Reminder.id).in_(sorted(renew)),
+                col(Reminder.claimed_by) == worker,
+                col(Reminder.status) == OutboxStatus.PENDING,
+            )
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
     due = (
         select(col(Reminder.id))
         .where(

@@ -28,6 +28,7 @@ FOLLOW_UP_SHELF_LIFE = timedelta(days=7)
 # Why a message was not sent, as `Reminder.skip_reason` keeps it.
 YOUTH_ERASED = "youth_erased"
 YOUTH_UNREACHABLE = "youth_unreachable"
+PREVIEW_YOUTH = "preview_youth"
 BOOKING_NOT_HELD = "booking_not_held"
 SLOT_CANCELLED = "slot_cancelled"
 SLOT_STARTED = "slot_started"
@@ -62,6 +63,9 @@ def reason_not_to_send(
         return YOUTH_ERASED
     if not youth.reachable:
         return YOUTH_UNREACHABLE
+    if youth.telegram_user_id < 0:
+        # Staff trying the bot in the panel's preview: Telegram has no such chat.
+        return PREVIEW_YOUTH
     kind = message.kind
     if kind in _ABOUT_A_SEAT or kind == OutboxKind.SLOT_MOVED:
         return _seat_reason(kind, booking, slot, now, later_reminder_due)

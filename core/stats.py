@@ -24,7 +24,7 @@ the CSV tables in `core.stats_csv`.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -69,10 +69,10 @@ class Week:
 
 
 @dataclass
-class ActivityRow:
-    week: Week
-    site_id: int | None
-    kind: SlotKind
+class Counts:
+    """What is counted for a (week, site, kind), or summed over a week: see the module."""
+
+    _: KW_ONLY
     slots_published: int = 0
     slots_cancelled: int = 0
     capacity: int = 0
@@ -109,6 +109,29 @@ class ActivityRow:
         count = self.satisfaction_count
         return self.satisfaction_total / count if count else None
 
+    def add(self, other: Counts) -> None:
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for status, count in other.reminders.items():
+            self.reminders[status] = self.reminders.get(status, 0) + count
+
+
+_SUMMED = tuple(f.name for f in fields(Counts) if f.name != "reminders")
+
+
+@dataclass
+class ActivityRow(Counts):
+    week: Week
+    site_id: int | None
+    kind: SlotKind
+
+
+@dataclass
+class WeekTotal(Counts):
+    """Every row of one week added up: what the charts draw."""
+
+    week: Week
+
 
 @dataclass(frozen=True)
 class FailureRow:
@@ -138,6 +161,14 @@ class Dashboard:
     failures: list[FailureRow]
     origins: list[OriginRow]
     site_names: dict[int, str]
+
+
+def weekly_totals(board: Dashboard) -> list[WeekTotal]:
+    """One total per week of the range, empty weeks included, so the charts show the gaps."""
+    totals = [WeekTotal(week) for week in board.weeks]
+    for row in board.activity:
+        totals[row.week.index].add(row)
+    return totals
 
 
 def weeks_between(first_day: date, last_day: date, tz: tzinfo) -> list[Week]:

@@ -12,7 +12,7 @@ from datetime import tzinfo
 from core.csv_export import Cell, Render, local_datetime, to_csv
 from core.i18n import Text, t
 from core.models import OutboxStatus, SlotKind
-from core.stats import Dashboard, Rate
+from core.stats import Counts, Dashboard, Rate, weekly_totals
 
 KIND_LABELS = {
     SlotKind.WORKSHOP: t("Atelier"),
@@ -53,30 +53,44 @@ ORIGINS_HEADER = (t("Semaine"), t("Lundi"), t("Site"), t("Campagne"), t("Nouveau
 
 def activity_csv(dashboard: Dashboard, render: Render) -> str:
     site = _site_namer(dashboard, render)
-    rows: list[list[Cell]] = []
-    for row in dashboard.activity:
-        rows.append(
-            [
-                row.week.label,
-                row.week.monday,
-                site(row.site_id),
-                render(KIND_LABELS[row.kind]),
-                row.slots_published,
-                row.slots_cancelled,
-                row.capacity,
-                *_rate(row.fill),
-                *_rate(row.confirmation),
-                *_rate(row.attendance),
-                row.no_shows,
-                row.no_show.fraction,
-                row.reminders.get(OutboxStatus.SENT, 0),
-                row.reminders.get(OutboxStatus.FAILED, 0),
-                row.reminders.get(OutboxStatus.SKIPPED, 0),
-                row.satisfaction_count,
-                row.satisfaction_average,
-            ]
-        )
+    rows: list[list[Cell]] = [
+        [
+            row.week.label,
+            row.week.monday,
+            site(row.site_id),
+            render(KIND_LABELS[row.kind]),
+            *_counts(row),
+        ]
+        for row in dashboard.activity
+    ]
     return to_csv(_labels(ACTIVITY_HEADER, render), rows)
+
+
+def weeks_csv(dashboard: Dashboard, render: Render) -> str:
+    """Every week of the range added up over the sites and kinds shown: the charts' figures."""
+    rows: list[list[Cell]] = [
+        [total.week.label, total.week.monday, *_counts(total)] for total in weekly_totals(dashboard)
+    ]
+    header = ACTIVITY_HEADER[:2] + ACTIVITY_HEADER[4:]
+    return to_csv(_labels(header, render), rows)
+
+
+def _counts(row: Counts) -> list[Cell]:
+    return [
+        row.slots_published,
+        row.slots_cancelled,
+        row.capacity,
+        *_rate(row.fill),
+        *_rate(row.confirmation),
+        *_rate(row.attendance),
+        row.no_shows,
+        row.no_show.fraction,
+        row.reminders.get(OutboxStatus.SENT, 0),
+        row.reminders.get(OutboxStatus.FAILED, 0),
+        row.reminders.get(OutboxStatus.SKIPPED, 0),
+        row.satisfaction_count,
+        row.satisfaction_average,
+    ]
 
 
 def failures_csv(dashboard: Dashboard, render: Render, tz: tzinfo) -> str:

@@ -15,10 +15,25 @@ from admin.app import create_app
 from core.clock import ManualClock
 from core.config import Settings, load_settings
 from core.db import Database
-from core.models import Partner, Site, StaffRole, StaffUser
+from core.models import (
+    Booking,
+    ContactRequest,
+    Partner,
+    Site,
+    Slot,
+    StaffRole,
+    StaffUser,
+    Youth,
+)
 from tests.support.admin_panel import logged_in_page, running_panel
 from tests.support.chat import compiled_catalogs
-from tests.support.factories import make_partner, make_site
+from tests.support.factories import (
+    make_booking,
+    make_partner,
+    make_site,
+    make_slot,
+    make_youth,
+)
 from tests.support.staff import PASSWORD, make_staff, use_cheap_hashing
 
 BASE_URL = "http://panel.test"
@@ -32,6 +47,12 @@ class World:
     # One account per role of the access matrix, and one that admins act upon.
     staff: dict[str, StaffUser]
     target: StaffUser
+    # Site A's things the pages name in their URLs: a workshop with one youth booked on
+    # it, and a contact request from that youth.
+    slot_a: Slot
+    youth_a: Youth
+    booking_a: Booking
+    request_a: ContactRequest
 
     def email(self, who: str) -> str:
         return self.staff[who].email
@@ -67,7 +88,16 @@ async def world(database: Database, clock: ManualClock) -> World:
         }
         target = await make_staff(session, now, site_ids=[site_a.id])
         partner = await make_partner(session)
-    return World(site_a, site_b, partner, staff, target)
+        slot_a = await make_slot(session, now, site_id=site_a.id, title="Atelier CV")
+        youth_a = await make_youth(session, now, site_id=site_a.id, display_name="Sam")
+        booking_a = await make_booking(session, now, youth_a, slot_a)
+        request_a = ContactRequest(
+            youth_id=youth_a.id or 0, site_id=site_a.id, topic="other", message="Bonjour",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(request_a)
+        await session.flush()
+    return World(site_a, site_b, partner, staff, target, slot_a, youth_a, booking_a, request_a)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from admin.app import PUBLIC_MOUNTS, create_app
 from core.config import Settings
 from core.db import make_database
 from tests.admin.conftest import BASE_URL, World
+from tests.admin.matrix import area_rows
 from tests.support.chat import compiled_catalogs
 from tests.support.staff import csrf_token, log_in
 
@@ -28,7 +29,7 @@ STAFF = EVERYONE - {"anonymous"}
 ADMIN = frozenset({"admin"})
 
 # Route name -> the roles it lets through; everyone else is sent to log in (anonymous)
-# or refused with 403.
+# or refused with 403. Each area of the panel keeps its rows in `tests/admin/matrix/`.
 MATRIX: dict[str, frozenset[str]] = {
     "health": EVERYONE,
     "login": EVERYONE,
@@ -50,6 +51,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "partner_create": ADMIN,
     "partner_edit": ADMIN,
     "partner_update": ADMIN,
+    **area_rows(),
 }
 
 
@@ -98,7 +100,13 @@ async def test_a_route_without_a_rule_is_refused(bare_app: FastAPI) -> None:
 
 def _fill(path: str, world: World) -> str:
     return path.format(
-        site_id=world.site_a.id, staff_id=world.target.id, partner_id=world.partner.id
+        site_id=world.site_a.id,
+        staff_id=world.target.id,
+        partner_id=world.partner.id,
+        slot_id=world.slot_a.id,
+        booking_id=world.booking_a.id,
+        youth_id=world.youth_a.id,
+        request_id=world.request_a.id,
     )
 
 

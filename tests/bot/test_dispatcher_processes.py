@@ -121,7 +121,7 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_at_most_i
     async with FakeTelegram() as fake:
         # Paced so that a batch takes a quarter of a second: the kill lands inside one.
         env = _env(
-            database_url, fake, SEND_RATE="200", DISPATCH_BATCH=str(batch), DISPATCH_LEASE="2s"
+            database_url, fake, SEND_RATE="200", DISPATCH_BATCH=str(batch), DISPATCH_LEASE="3s"
         )
         async with _dispatcher(env) as first:
             await fake.wait_for(lambda: sum(_received(fake).values()) >= 120, timeout=60)

@@ -57,7 +57,8 @@ async def test_run_serves_a_youth_then_stops_on_sigterm(
         process = await _run_bot(env)
         try:
             ready = "setWebhook" if mode == "webhook" else "deleteWebhook"
-            await fake.wait_for(lambda: bool(fake.calls_to(ready)), timeout=30)
+            # Importing a Telegram library takes seconds, many more on a busy machine.
+            await fake.wait_for(lambda: bool(fake.calls_to(ready)), timeout=90)
             update = message_update(55, "/start", language_code="en")
             if mode == "webhook":
                 assert await fake.deliver_webhook(env["WEBHOOK_URL"], update, SECRET) == 200

@@ -18,6 +18,7 @@ from core.contact_inbox import (
     answer,
     close,
     inbox,
+    inbox_item,
     take,
 )
 from core.db import Database
@@ -177,3 +178,28 @@ async def test_another_sites_request_is_not_found(database: Database, clock: Man
         with pytest.raises(NotFound):
             await answer(session, request.id, "Oui", by=lea, site_ids={mine.id}, now=now)
         assert request.status == ContactStatus.OPEN
+
+
+async def test_one_request_with_its_youth_and_who_took_it(
+    database: Database, clock: ManualClock
+) -> None:
+    now = clock.now()
+    async with database.transaction() as session:
+        mine, theirs = await make_site(session), await make_site(session)
+        request = await make_request(session, now, mine.id, "emploi")
+        lea = await make_staff(session, now, "lea@ml.fr")
+        assert request.id is not None
+        assert mine.id is not None
+        assert theirs.id is not None
+        await take(session, request.id, by=lea, site_ids={mine.id}, now=now)
+        item = await inbox_item(session, request.id, site_ids={mine.id})
+        assert (item.request.id, item.youth_name, item.taken_by_name) == (
+            request.id,
+            "Jeune emploi",
+            "lea",
+        )
+        assert (await inbox_item(session, request.id, site_ids=None)).request.id == request.id
+        with pytest.raises(NotFound):
+            await inbox_item(session, request.id, site_ids={theirs.id})
+        with pytest.raises(NotFound):
+            await inbox_item(session, 999_999, site_ids=None)

@@ -260,3 +260,23 @@ async def test_other_kinds_are_claimed_like_reminders(
     async with database.reading() as session:
         kinds = (await session.scalars(select(col(Reminder.kind)))).all()
     assert kinds == [OutboxKind.WAITLIST_PROMOTION]
+
+
+async def test_rows_still_on_their_way_keep_their_lease_while_their_worker_claims(
+    database: Database, clock: ManualClock
+) -> None:
+    async with database.transaction() as session:
+        slow, other = await due_reminders(session, clock.now(), 2)
+    [held] = await _claim(database, clock, "a", limit=1)
+    assert held.id == slow.id
+
+    # Worker "a" is still sending it when its lease would run out; its next claim renews it.
+    clock.advance(LEASE)
+    async with database.transaction() as session:
+        claimed = await claim_due(
+            session, now=clock.now(), worker="a", limit=5, lease=LEASE, renew={slow.id}
+        )
+    assert [r.id for r in claimed] == [other.id]
+    clock.advance(LEASE / 2)
+    assert await _claim(database, clock, "b") == []
+    assert (await _row(database, slow.id)).claimed_by == "a"

@@ -20,6 +20,7 @@ from core.models import (
 from core.outbox_rules import (
     ATTENDANCE_CHANGED,
     BOOKING_NOT_HELD,
+    PREVIEW_YOUTH,
     SLOT_CANCELLED,
     SLOT_STARTED,
     SUPERSEDED,
@@ -69,9 +70,11 @@ def test_a_reminder_for_a_held_seat_before_the_start_goes_out() -> None:
     assert _reason() is None
 
 
-def test_nothing_goes_to_an_erased_or_unreachable_youth() -> None:
+def test_nothing_goes_to_an_erased_or_unreachable_youth_nor_to_the_preview() -> None:
     assert _reason(youth=None) == YOUTH_ERASED
     assert _reason(youth=_youth(reachable=False)) == YOUTH_UNREACHABLE
+    preview = Youth(telegram_user_id=-1_000_007, created_at=NOW, last_seen_at=NOW)
+    assert _reason(youth=preview) == PREVIEW_YOUTH
 
 
 @pytest.mark.parametrize(
