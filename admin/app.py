@@ -48,7 +48,7 @@ def create_app(
     if not settings.admin_secret_key:
         raise ValueError("ADMIN_SECRET_KEY is empty: the panel cannot sign its sessions")
     owned = database is None
-    db = database or make_database(settings.database_url)
+    db = database or make_database(settings.database_url, sqlite_on_loop=False)
     panel = Panel(
         settings=settings,
         database=db,

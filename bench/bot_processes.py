@@ -8,10 +8,13 @@ the benchmark's webhook secret and path, so the load reaches them the same way.
 from __future__ import annotations
 
 import asyncio
+import cProfile
+import functools
 import hmac
 import math
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -32,17 +35,29 @@ SECRET = "bench-webhook-secret-0123456789"  # noqa: S105 (a throwaway, loopback 
 
 
 def serve_ours(settings: dict[str, Any]) -> None:
-    """`python -m bot run` in webhook mode, unpaced; SIGTERM stops it as in production."""
+    """`python -m bot run` in webhook mode, unpaced; SIGTERM stops it as in production.
+
+    With `BENCH_PROFILE=PREFIX` in the environment, the run is profiled (CPU time)
+    and the statistics saved to `PREFIX.<framework>.pstats` once it stops.
+    """
     # Telegram's limits are not what this measures (the fake has none); paced at 30
     # messages a second, every stack would measure that limit instead of itself.
-    asyncio.run(
-        serve_module.serve(
-            load_settings(None, **settings),
-            catalogs=compiled_catalogs(),
-            per_second=math.inf,
-            per_chat_interval=0.0,
-        )
+    run = functools.partial(
+        serve_module.serve,
+        load_settings(None, **settings),
+        catalogs=compiled_catalogs(),
+        per_second=math.inf,
+        per_chat_interval=0.0,
     )
+    prefix = os.environ.get("BENCH_PROFILE")
+    if not prefix:
+        asyncio.run(run())
+        return
+    profile = cProfile.Profile(time.process_time)
+    try:
+        profile.runcall(asyncio.run, run())
+    finally:
+        profile.dump_stats(f"{prefix}.{settings['bot_framework']}.pstats")
 
 
 def serve_bare_aiogram(token: str, api_base: str, port: int) -> None:

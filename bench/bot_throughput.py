@@ -248,6 +248,13 @@ class Result:
         return percentile(self.latencies, rank) * 1000
 
     @property
+    def cpu_ms(self) -> float | None:
+        """The bot's CPU per update: steadier than updates/s on a busy machine."""
+        if self.usage.bot_cpu is None or not self.updates:
+            return None
+        return self.usage.bot_cpu * self.usage.seconds / self.updates * 1000
+
+    @property
     def sound(self) -> bool:
         return self.refused == 0 and not self.problems and self.updates == self.planned
 
@@ -399,15 +406,17 @@ async def measure_framework(framework: str, youths: int, per_youth: int) -> list
 
 def report(results: Sequence[Result]) -> None:
     print(
-        f"{'stack':<14}{'updates':>8}{'seconds':>9}{'updates/s':>11}"
-        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'bot CPU':>9}{'load CPU':>10}"
+        f"{'stack':<14}{'updates':>8}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}"
+        f"{'p95 ms':>9}{'p99 ms':>9}{'bot CPU':>9}{'CPU ms/upd':>12}{'load CPU':>10}"
     )
     for r in results:
         usage = r.usage
         bot_cpu = "?" if usage.bot_cpu is None else f"{usage.bot_cpu:.0%}"
+        cpu_ms = "?" if r.cpu_ms is None else f"{r.cpu_ms:.2f}"
         print(
             f"{r.stack:<14}{r.updates:>8}{usage.seconds:>9.2f}{r.per_second:>11.1f}"
-            f"{r.ms(50):>9.1f}{r.ms(95):>9.1f}{r.ms(99):>9.1f}{bot_cpu:>9}{usage.load_cpu:>10.0%}"
+            f"{r.ms(50):>9.1f}{r.ms(95):>9.1f}{r.ms(99):>9.1f}{bot_cpu:>9}{cpu_ms:>12}"
+            f"{usage.load_cpu:>10.0%}"
         )
     for framework in FRAMEWORKS:
         pair = {r.stack: r for r in results if r.framework == framework}
@@ -417,6 +426,9 @@ def report(results: Sequence[Result]) -> None:
         ratio = ours_result.per_second / bare_result.per_second
         verdict = "met" if ratio >= GOAL else "not met"
         print(f"{framework} ours/bare throughput: {ratio:.2f}x (goal >= {GOAL}: {verdict})")
+        if ours_result.cpu_ms and bare_result.cpu_ms:
+            cpu_ratio = bare_result.cpu_ms / ours_result.cpu_ms
+            print(f"{framework} bare/ours CPU per update: {cpu_ratio:.2f}x")
 
 
 def show_problems(results: Sequence[Result]) -> None:

@@ -10,6 +10,7 @@ conversation keeps one youth's updates in order.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
@@ -29,6 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.conversation import Keyboard
 from bot.sender import ApiError, ApiFailure, FailureKind
+from bot.updates import checked_update
 from flows.render import RenderedDocument, RenderedVenue
 
 # Opt in to PTB's coming time periods as timedelta (`RetryAfter.retry_after`): the
@@ -42,6 +44,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 POLLING_TIMEOUT_SECONDS = 30
 # Updates of different youths run side by side, up to this many at once.
 CONCURRENT_UPDATES = 256
+NO_LINK_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class PtbPort:
@@ -57,7 +60,7 @@ class PtbPort:
                 html,
                 parse_mode="HTML",
                 reply_markup=_markup(keyboard),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_LINK_PREVIEW,
             )
         )
         return int(message.message_id)
@@ -72,7 +75,7 @@ class PtbPort:
                 message_id=message_id,
                 parse_mode="HTML",
                 reply_markup=_markup(keyboard),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_LINK_PREVIEW,
             )
         )
         return int(edited.message_id) if isinstance(edited, Message) else message_id
@@ -129,9 +132,8 @@ class PtbAdapter:
             raise _api_error(error) from error
 
     def parse(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
-        """A webhook's JSON, read by PTB's model and dumped back as the Bot API's."""
-        update = Update.de_json(dict(data), self._application.bot)
-        return update.to_dict()
+        """A webhook's JSON, checked and passed on as it came (see `checked_update`)."""
+        return checked_update(data)
 
     async def poll(self, handle: UpdateHandler, stop: asyncio.Event) -> None:
         """Long-poll until `stop` is set; PTB finishes the updates it already fetched."""
@@ -170,10 +172,17 @@ class PtbAdapter:
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    rows = [
-        [InlineKeyboardButton(label, callback_data=id_) for id_, label in row] for row in keyboard
+    return _built_markup(tuple(tuple(row) for row in keyboard))
+
+
+@functools.lru_cache(maxsize=512)
+def _built_markup(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """A keyboard's object, built once: the menu and the language buttons come back
+    on most answers. PTB's objects are frozen, so one serves every message showing it."""
+    buttons = [
+        [InlineKeyboardButton(label, callback_data=id_) for id_, label in row] for row in rows
     ]
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(buttons)
 
 
 async def _api(call: Awaitable[T]) -> T:

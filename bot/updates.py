@@ -1,8 +1,9 @@
 """A Telegram update, as both adapters receive it, turned into the engine's `Event`.
 
-Both adapters hand over the update as the Bot API's JSON (aiogram and
-python-telegram-bot each dump their own objects back to it), so one function
-decides, for both libraries, what a youth did. Only private chats are served:
+Both adapters hand over the update as the Bot API's JSON (when polling, aiogram
+and python-telegram-bot each dump their own objects back to it; a webhook's JSON
+is checked here and passed on as it came), so one function decides, for both
+libraries, what a youth did. Only private chats are served:
 the bot is not meant for groups.
 """
 
@@ -32,6 +33,26 @@ class Incoming:
     callback_id: str | None = None
     # The bot's message holding the tapped button, for replies that edit it.
     message_id: int | None = None
+
+
+def checked_update(data: object) -> Mapping[str, Any]:
+    """A webhook's JSON if it is an update, as is; ValueError if it is not.
+
+    The webhook does not build the library's objects to check it: nothing would
+    use them, since the conversation reads the JSON itself. What it must hold is
+    what that reading needs: an integer `update_id`, and a message or tap it can
+    read (or nothing the bot serves, which is acknowledged and left alone).
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("not an update: not a JSON object")
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        raise ValueError("not an update: no update_id")
+    try:
+        incoming_from_update(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"not an update: {error!r}") from error
+    return data
 
 
 def incoming_from_update(update: Mapping[str, Any]) -> Incoming | None:

@@ -5,7 +5,7 @@ For each event the engine, in one database transaction:
 2. reads the user's state and picks the locale;
 3. ignores the second tap of a double tap;
 4. routes the event (interceptors first, then commands, buttons, text, the rest);
-5. saves the state against the version it read.
+5. saves the state against the version it read (on SQLite, only if it changed).
 
 A user's events run one at a time in this process (a keyed lock); another
 process touching the same user makes the save fail, and the event is re-run on
@@ -34,7 +34,14 @@ from flows.events import Event, EventKind
 from flows.locks import KeyedLock
 from flows.replies import MAX_BUTTON_ID_BYTES, Outcome, Reply
 from flows.routing import MENU_PREFIX, Flow, Routes
-from flows.state import SavedState, StateConflict, claim_update, load_state, save_state
+from flows.state import (
+    SavedState,
+    StateConflict,
+    claim_and_load,
+    load_state,
+    save_state,
+    unchanged_since_read,
+)
 
 log = logging.getLogger("passerelle.engine")
 
@@ -116,11 +123,13 @@ class ConversationEngine:
     async def _attempt(self, event: Event, progress: _Progress) -> Outcome:
         now = self._clock.now()
         async with self._database.transaction() as session:
-            if event.update_id is not None and not await claim_update(
-                session, event.update_id, event.user_id, now
-            ):
-                return Outcome(progress.locale)
-            state = await load_state(session, event.user_id)
+            if event.update_id is None:
+                state = await load_state(session, event.user_id)
+            else:
+                claimed = await claim_and_load(session, event.update_id, event.user_id, now)
+                if claimed is None:
+                    return Outcome(progress.locale)
+                state = claimed
             progress.locale = self._pick_locale(state, event)
             if _is_double_tap(event, state, now):
                 return Outcome(progress.locale)
@@ -137,7 +146,8 @@ class ConversationEngine:
             await self._route(context)
             replies = context.finish()
             _remember(state, context)
-            await save_state(session, state, now)
+            if not unchanged_since_read(session, state):
+                await save_state(session, state, now)
             return Outcome(context.locale, replies)
 
     def _pick_locale(self, state: SavedState | None, event: Event) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.conversation import split_message
-from bot.updates import incoming_from_update
+from bot.updates import checked_update, incoming_from_update
 from flows.events import EventKind
 from tests.support.fake_telegram import (
     callback_update,
@@ -102,3 +102,27 @@ def test_one_huge_paragraph_is_cut_between_lines_then_outside_entities() -> None
     parts = split_message(escaped)
     assert parts[0] == "a" * 4094
     assert parts[1].startswith("&amp;")
+
+
+def test_a_webhook_update_passes_as_it_came() -> None:
+    update = message_update(42, "bonjour")
+    assert checked_update(update) is update
+    not_served = {"update_id": 7, "poll": {"id": "1"}}
+    assert checked_update(not_served) is not_served, "acknowledged, then left alone"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        "update",
+        {"message": {}},
+        {"update_id": "7"},
+        {"update_id": True},
+        {"update_id": 7, "message": {"from": {}, "chat": {"id": 1, "type": "private"}}},
+        {"update_id": 7, "callback_query": {"from": {"id": "x"}, "data": "lang:fr"}},
+    ],
+)
+def test_what_is_not_an_update_is_refused(data: Any) -> None:
+    with pytest.raises(ValueError, match="not an update"):
+        checked_update(data)

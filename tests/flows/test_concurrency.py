@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from typing import cast
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from core.clock import ManualClock
@@ -200,6 +203,51 @@ async def test_creating_the_same_user_twice_conflicts(
     with pytest.raises(StateConflict):
         async with database.transaction() as session:
             await save_state(session, first, clock.now())
+
+
+def _lock_sqlite_file(database_url: str) -> sqlite3.Connection:
+    """Another process taking SQLite's write lock; COMMIT on the result releases it."""
+    other_process = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    return other_process
+
+
+@pytest.mark.sqlite_only
+async def test_sqlite_locked_by_another_process_is_waited_for_off_the_loop(
+    database: Database, database_url: str, clock: ManualClock, settings: Settings
+) -> None:
+    # Statements run on the loop; one finding the file locked must wait in a thread.
+    other_process = _lock_sqlite_file(database_url)
+    engine = _engine(database, clock, settings, Counter())
+    handling = asyncio.create_task(engine.handle(Event.command(USER, "count")))
+
+    started = time.monotonic()
+    for _ in range(10):
+        await asyncio.sleep(0.01)
+    assert time.monotonic() - started < 1, "the loop kept running meanwhile"
+    assert not handling.done(), "the event waits for the lock"
+
+    other_process.execute("COMMIT")
+    assert _counted(await asyncio.wait_for(handling, 10)) == 1
+
+
+@pytest.mark.sqlite_only
+async def test_a_writer_cancelled_while_waiting_for_the_lock_leaves_sqlite_usable(
+    database: Database, database_url: str, clock: ManualClock, settings: Settings
+) -> None:
+    other_process = _lock_sqlite_file(database_url)
+    engine = _engine(database, clock, settings, Counter())
+    waiting = asyncio.create_task(engine.handle(Event.command(USER, "count")))
+    await asyncio.sleep(0.05)
+    waiting.cancel()
+    await asyncio.sleep(0.05)
+    other_process.execute("COMMIT")
+    # Its cleanup runs after the call it abandoned, not beside it.
+    [cancelled] = await asyncio.wait_for(asyncio.gather(waiting, return_exceptions=True), 10)
+    assert isinstance(cancelled, asyncio.CancelledError)
+
+    outcomes = [await engine.handle(Event.command(USER, "count")) for _ in range(2)]
+    assert [_counted(outcome) for outcome in outcomes] == [1, 2]
 
 
 async def test_the_lock_table_forgets_idle_users() -> None:

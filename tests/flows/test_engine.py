@@ -49,6 +49,12 @@ async def _name_given(ctx: Context) -> None:
     await ctx.show_menu(t("Merci {name}.", name=ctx.text))
 
 
+async def _note(ctx: Context) -> None:
+    # Changed in place, deep in `data`: the save must see it all the same.
+    ctx.data.setdefault("notes", {}).setdefault("seen", []).append(ctx.text)
+    ctx.say(t("Noté."))
+
+
 async def _go_name(ctx: Context) -> None:
     await ctx.go("probe", "name")
 
@@ -69,7 +75,7 @@ def probe_flow() -> Flow:
     return Flow(
         name="probe",
         steps={"name": Step(show=_ask_name, on_text=_name_given)},
-        commands={"boom": Command(_boom), "name": Command(_go_name)},
+        commands={"boom": Command(_boom), "name": Command(_go_name), "note": Command(_note)},
         buttons={"ping": ButtonRoute(_ping, standalone=True)},
         interceptors=[_intercept_sos],
     )
@@ -283,6 +289,30 @@ async def test_a_redelivered_update_is_processed_once(
     restarted = ConversationEngine(database, clock, settings, compiled_catalogs(), _flows())
     assert chat.last_event is not None
     assert (await restarted.handle(chat.last_event)).replies == []
+
+
+async def test_an_event_that_changes_nothing_writes_nothing_on_sqlite_only(
+    chat: ChatSimulator, database: Database, backend: str
+) -> None:
+    # SQLite's writers begin IMMEDIATE: the version read cannot be stale, and an unchanged
+    # state has nothing to write. On PostgreSQL the versioned save is what detects another
+    # worker's, so it always runs.
+    await _at_menu(chat, "en")
+    await chat.send("/menu")
+    before = await _state(database)
+
+    await chat.send("/menu")
+
+    after = await _state(database)
+    assert (after.flow, after.offered, after.data) == (before.flow, before.offered, before.data)
+    assert after.version == before.version + (0 if backend == "sqlite" else 1)
+
+
+async def test_a_change_deep_in_the_data_is_saved(chat: ChatSimulator, database: Database) -> None:
+    await _at_menu(chat)
+    await chat.send("/note first")
+    await chat.send("/note second")
+    assert (await _state(database)).data["notes"] == {"seen": ["first", "second"]}
 
 
 async def test_state_survives_a_restart(
