@@ -77,7 +77,8 @@ class Dispatcher:
 
         The next batch is claimed and composed while the one before is being sent, so
         the sender never waits on the database between batches: at Telegram's pace
-        that gap would be lost time. At most two batches are claimed at once.
+        that gap would be lost time. At most two batches are claimed and unrecorded at
+        once: the one being sent and the one just claimed.
         """
         total = 0
         sending: asyncio.Task[None] | None = None
@@ -87,6 +88,9 @@ class Dispatcher:
                 if sending is not None:
                     await sending
                     sending = None
+                    # The batch just sent is written down before the next one goes, so
+                    # the next claim still leaves at most two batches unrecorded.
+                    await self._recorder.flush()
                 if not batch:
                     break
                 total += len(batch)
