@@ -106,7 +106,17 @@ async def erase_youth(
     await session.execute(
         sa.update(ConversationState)
         .where(col(ConversationState.youth_id) == youth_id)
-        .values(youth_id=None, flow="", step="", data={}, offered=[], last_button=None, locale=None)
+        .values(
+            youth_id=None,
+            flow="",
+            step="",
+            data={},
+            offered=[],
+            last_button=None,
+            locale=None,
+            # A new version: an event still in flight on the old state must not save it back.
+            version=col(ConversationState.version) + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     await session.delete(youth)
@@ -156,3 +166,15 @@ async def _withdraw(
             reminder_offsets=reminder_offsets,
         )
     return outcome.promoted
+
+
+async def forget_conversation(session: AsyncSession, telegram_user_id: int) -> None:
+    """Delete a Telegram user's conversation state, so their next /start is a first one.
+
+    For a conversation that never reached consent, which has no youth to erase. An
+    event in flight on the deleted row finds no version to save against, and runs
+    again from scratch.
+    """
+    await session.execute(
+        sa.delete(ConversationState).where(col(ConversationState.user_id) == telegram_user_id)
+    )

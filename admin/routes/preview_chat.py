@@ -18,15 +18,14 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from fastapi import FastAPI
 from markupsafe import Markup, escape
 from sqlmodel import col, select
 
 from admin.routes.preview_html import telegram_html
 from admin.state import Panel
-from core.erasure import erase_youth
-from core.models import ConversationState, Youth
+from core.erasure import erase_youth, forget_conversation
+from core.models import Youth
 from flows.app import build_engine
 from flows.engine import ConversationEngine
 from flows.events import Event
@@ -147,9 +146,7 @@ class PreviewChats:
                 )
             # The state of a conversation that never reached consent has no youth to
             # erase through; it goes too, so the next /start is a first one.
-            await session.execute(
-                sa.delete(ConversationState).where(col(ConversationState.user_id) == user_id)
-            )
+            await forget_conversation(session, user_id)
         self._transcripts.pop(staff_id, None)
 
     async def _handle(self, staff_id: int, event: Event) -> None:
