@@ -29,7 +29,9 @@ from core.wall_clock import format_local_datetime, parse_local_datetime
 FieldErrors = dict[str, Text]
 
 TITLE_MAX = 200
-TOPIC_MAX = 64
+# The topics the bot sorts workshops and appointments by ("Quel genre d’atelier ?",
+# labelled in `flows.booking_view.TOPIC_LABELS`); a slot without one shows under "all".
+SLOT_TOPICS = ("cv", "image", "housing", "digital", "legal", "budget", "money", "social")
 ADDRESS_MAX = 300
 DESCRIPTION_MAX = 4000
 WHAT_TO_BRING_MAX = 1000
@@ -41,6 +43,7 @@ UNKNOWN_KIND = t("Choisis un type de créneau : atelier, colis alimentaire ou re
 UNKNOWN_MODALITY = t("Choisis une modalité : sur place ou par téléphone.")
 UNKNOWN_SITE = t("Choisis un site parmi les tiens.")
 UNKNOWN_PARTNER = t("Ce partenaire n’existe pas.")
+UNKNOWN_TOPIC = t("Choisis un thème dans la liste, ou aucun.")
 UNKNOWN_PLACE = t("Ce lieu n’existe pas ou n’est pas proposé à ton site.")
 END_BEFORE_START = t("La fin doit être après le début.")
 START_IN_PAST = t("Le début est déjà passé.")
@@ -216,7 +219,9 @@ def validate_slot_form(
     title_en = " ".join(form.title_en.split())
     if len(title_en) > TITLE_MAX:
         checker.errors["title_en"] = too_long(TITLE_MAX)
-    topic = checker.limited("topic", form.topic.strip(), TOPIC_MAX)
+    topic = form.topic.strip()
+    if topic and topic not in SLOT_TOPICS:
+        checker.errors["topic"] = UNKNOWN_TOPIC
     description = checker.limited("description", form.description.strip(), DESCRIPTION_MAX)
     what_to_bring = checker.limited("what_to_bring", form.what_to_bring.strip(), WHAT_TO_BRING_MAX)
     site = checker.pick("site_id", form.site_id, choices.sites, UNKNOWN_SITE, required=True)

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from admin.access import ANY_STAFF, CurrentStaff, allow, panel_router
 from admin.pagination import page_of
-from admin.routes.slots_common import KIND_LABELS, site_scope
+from admin.routes.slots_common import DONE_NOTICES, KIND_LABELS, site_scope
 from admin.routes.slots_edit import router as edit_router
 from admin.routes.slots_import import router as import_router
 from admin.routes.slots_series import router as series_router
@@ -109,5 +109,6 @@ async def slot_list(request: Request, staff: CurrentStaff) -> Response:
             "kinds": KIND_LABELS,
             "can_write": staff.role is not StaffRole.COORDINATOR,
             "tz": tz,
+            "notice": DONE_NOTICES.get(params.get("done", "")),
         },
     )

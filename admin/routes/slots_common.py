@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, tzinfo
 from typing import Any
 
+from fastapi.responses import RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
@@ -16,6 +17,7 @@ from core.models import Modality, Slot, SlotKind, StaffRole
 from core.slot_calendar import week_monday
 from core.slot_form import FieldErrors, SlotChoices, SlotForm
 from core.staff import StaffView
+from flows.booking_view import TOPIC_LABELS
 
 # Creating slots and importing them: no site in the URL, so the role alone decides;
 # the form then offers only the account's sites.
@@ -103,6 +105,7 @@ def form_context(
         "labels": FIELD_LABELS,
         "kinds": KIND_LABELS,
         "modalities": MODALITY_LABELS,
+        "topics": TOPIC_LABELS,
     }
 
 
@@ -110,6 +113,23 @@ def week_of(instant: datetime, tz: tzinfo) -> str:
     """The `?week=` value of the ISO week holding `instant`: `2026-W49`."""
     year, week, _ = week_monday(instant, tz).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# What the week list says after a change, so the adviser knows it went through.
+DONE_NOTICES: dict[str, Text] = {
+    "created": t("Créneau publié : les jeunes peuvent le réserver dans le bot."),
+    "series": t("Série publiée : chaque date est un créneau que les jeunes peuvent réserver."),
+    "saved": t("Modifications enregistrées."),
+    "cancelled": t(
+        "Créneau annulé. Les jeunes inscrits ou en liste d’attente sont prévenus sur Telegram."
+    ),
+}
+
+
+def back_to_week(instant: datetime, tz: tzinfo, done: str) -> RedirectResponse:
+    """To the week list holding `instant`, saying what was just done (a `DONE_NOTICES` key)."""
+    assert done in DONE_NOTICES
+    return RedirectResponse(f"/slots?week={week_of(instant, tz)}&done={done}", status_code=303)
 
 
 async def slot_site(session: AsyncSession, params: Mapping[str, Any]) -> int | None:

@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from admin.access import CurrentStaff, NotFound, allow, panel_router, site_scoped
 from admin.routes.accounts import acting_user
 from admin.routes.slots_common import (
     SLOT_WRITERS,
+    back_to_week,
     check_message,
     form_context,
     hidden_fields,
     read_slot_form,
     site_scope,
     slot_site,
-    week_of,
 )
 from admin.state import panel_of
 from admin.templating import render
@@ -155,7 +155,7 @@ async def slot_create(request: Request, staff: CurrentStaff) -> Response:
     async with panel.database.transaction() as session:
         by = await acting_user(session, staff)
         slot = await create_slot(session, checked, now=now, by=by, site_ids=site_ids)
-    return RedirectResponse(f"/slots?week={week_of(slot.starts_at, panel.settings.tz)}", 303)
+    return back_to_week(slot.starts_at, panel.settings.tz, "created")
 
 
 @router.get("/slots/{slot_id}/edit", name="slot_edit")
@@ -225,7 +225,7 @@ async def slot_update(request: Request, staff: CurrentStaff, slot_id: int) -> Re
         return _form_page(request, form, choices, {"title": ALREADY_CANCELLED}, slot)
     except (SlotNotFound, OutsideYourSites):
         raise NotFound from None
-    return RedirectResponse(f"/slots?week={week_of(checked.starts_at, tz)}", 303)
+    return back_to_week(checked.starts_at, tz, "saved")
 
 
 def _cancel_choice(posted: FormData) -> tuple[bool, str, bool]:
@@ -267,4 +267,4 @@ async def slot_cancel(request: Request, staff: CurrentStaff, slot_id: int) -> Re
                 await cancel(session, slot_id, now=now, by=by, message=message, site_ids=site_ids)
     except (SlotNotFound, OutsideYourSites):
         raise NotFound from None
-    return RedirectResponse(f"/slots?week={week_of(slot.starts_at, panel.settings.tz)}", 303)
+    return back_to_week(slot.starts_at, panel.settings.tz, "cancelled")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from admin.access import CurrentStaff, allow, panel_router
 from admin.routes.accounts import acting_user
 from admin.routes.slots_common import (
     SLOT_WRITERS,
+    back_to_week,
     form_context,
     read_slot_form,
     site_scope,
-    week_of,
 )
 from admin.state import panel_of
 from admin.templating import render
@@ -66,4 +66,4 @@ async def slot_series_create(request: Request, staff: CurrentStaff) -> Response:
     async with panel.database.transaction() as session:
         by = await acting_user(session, staff)
         await create_series(session, checked, now=now, by=by, tz=tz, site_ids=site_ids)
-    return RedirectResponse(f"/slots?week={week_of(checked.first.starts_at, tz)}", 303)
+    return back_to_week(checked.first.starts_at, tz, "series")

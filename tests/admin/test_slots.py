@@ -24,6 +24,8 @@ from core.models import (
     SlotKind,
     SlotStatus,
 )
+from core.slot_form import SLOT_TOPICS
+from flows.booking_view import TOPIC_LABELS
 from tests.admin.conftest import BASE_URL, World
 from tests.support.factories import make_booking, make_slot, make_youth
 from tests.support.staff import csrf_token, log_in
@@ -187,7 +189,9 @@ async def test_a_form_with_errors_keeps_the_values_then_creates(
         assert await _slots(database, title="Atelier à corriger") == []
         created = await _post(client, "/slots", _slot_form(world, title="Atelier à corriger"))
         assert created.status_code == 303
-        assert created.headers["location"] == f"/slots?week={WEEK}"
+        assert created.headers["location"] == f"/slots?week={WEEK}&done=created"
+        listed = await client.get(created.headers["location"])
+        assert "Créneau publié : les jeunes peuvent le réserver dans le bot." in listed.text
     (slot,) = await _slots(database, title="Atelier à corriger")
     assert (slot.capacity, slot.site_id, slot.address) == (
         12,
@@ -259,6 +263,7 @@ async def test_cancelling_asks_confirmation_and_the_message(
         assert done.status_code == 303
         page = await client.get(done.headers["location"])
     assert "Annulé" in page.text
+    assert "Les jeunes inscrits ou en liste d’attente sont prévenus sur Telegram." in page.text
     assert (await _slot(database, world.slot_a.id)).status == SlotStatus.CANCELLED
     (notice,) = await _notices(database, OutboxKind.SLOT_CANCELLED)
     assert notice.youth_id == world.youth_a.id
@@ -418,3 +423,20 @@ def _form_of(page: str, action: str) -> dict[str, str]:
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         values[name] = html.unescape(chosen[1]) if chosen else ""
     return values
+
+
+async def test_a_slot_is_tagged_with_one_of_the_topics_the_bot_offers(
+    app: FastAPI, world: World, database: Database
+):
+    assert set(TOPIC_LABELS) == set(SLOT_TOPICS)
+    async with _client(app, world, "adviser_a") as client:
+        form = await client.get("/slots/new?kind=workshop")
+        assert '<option value="cv">📄 CV et entretien</option>' in form.text
+        refused = await _post(client, "/slots", _slot_form(world, title="Thème libre", topic="CV"))
+        assert refused.status_code == 400
+        assert "Choisis un thème dans la liste, ou aucun." in refused.text
+        created = await _post(client, "/slots", _slot_form(world, title="Thème cv", topic="cv"))
+        assert created.status_code == 303
+    assert await _slots(database, title="Thème libre") == []
+    (slot,) = await _slots(database, title="Thème cv")
+    assert slot.topic == "cv"

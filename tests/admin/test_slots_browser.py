@@ -28,7 +28,10 @@ async def test_a_series_then_a_bad_import(
     await page.get_by_label("Nombre de places").fill("40")
     await page.get_by_label("Nombre de semaines").fill("8")
     await page.get_by_role("button", name="Créer la série").click()
-    await page.wait_for_url(lambda url: url.endswith("/slots?week=2026-W48"))
+    await page.wait_for_url(lambda url: url.endswith("/slots?week=2026-W48&done=series"))
+    assert await page.get_by_role("status").inner_text() == (
+        "Série publiée : chaque date est un créneau que les jeunes peuvent réserver."
+    )
     row = page.get_by_role("row").filter(has_text="Colis Linkee")
     assert await row.count() == 1
     assert "0 / 40" in await row.inner_text()
