@@ -47,7 +47,7 @@ from aiogram.types import (
     TelegramObject,
 )
 
-from bot.conversation import Keyboard
+from bot.port import Keyboard
 from bot.sender import ApiError, ApiFailure, FailureKind
 from bot.updates import checked_update
 from flows.render import RenderedDocument, RenderedVenue

@@ -15,45 +15,20 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import tzinfo
-from typing import Any, Protocol
+from typing import Any
 
-from bot.sender import FailureKind, Sender, SendResult
+from bot.delivery import deliver, text_call
+from bot.port import TelegramPort
+from bot.sender import Sender
 from bot.updates import Incoming, incoming_from_update
 from core.i18n import Catalogs, render_text
 from flows.engine import ConversationEngine
 from flows.locks import KeyedLock
 from flows.notices import SOMETHING_WENT_WRONG
-from flows.render import RenderedDocument, RenderedReply, RenderedVenue, render_outcome
+from flows.render import RenderedReply, render_outcome
 from flows.replies import Outcome
 
 log = logging.getLogger("passerelle.bot")
-
-Keyboard = list[list[tuple[str, str]]]
-"""Rows of (button id, label), as rendered."""
-
-# Telegram refuses longer messages; a longer answer goes out as several, cut between
-# paragraphs, with the buttons under the last one.
-MAX_MESSAGE_LENGTH = 4096
-
-
-class TelegramPort(Protocol):
-    """The Bot API calls the answers need; each raises `bot.sender.ApiError` on a refusal."""
-
-    async def send_text(self, chat_id: int, html: str, keyboard: Keyboard) -> int | None: ...
-
-    async def edit_text(
-        self, chat_id: int, message_id: int, html: str, keyboard: Keyboard
-    ) -> int | None: ...
-
-    async def send_venue(self, chat_id: int, venue: RenderedVenue) -> int | None: ...
-
-    async def send_document(self, chat_id: int, document: RenderedDocument) -> int | None: ...
-
-    async def answer_callback(self, callback_id: str) -> None: ...
-
-    async def set_commands(
-        self, commands: list[tuple[str, str]], language_code: str | None
-    ) -> None: ...
 
 
 class Conversations:
@@ -154,65 +129,19 @@ class Conversations:
 
     async def _deliver(self, incoming: Incoming, reply: RenderedReply) -> bool:
         """Send one rendered reply; False when the chat cannot be reached any more."""
-        chat = incoming.chat_id
-        if reply.venue is not None:
-            venue = reply.venue
-            if not await self._sent(chat, lambda: self._port.send_venue(chat, venue)):
-                return False
-        if reply.document is not None:
-            document = reply.document
-            if not await self._sent(chat, lambda: self._port.send_document(chat, document)):
-                return False
-        if reply.html is None:
-            return True
-        chunks = split_message(reply.html)
-        for index, chunk in enumerate(chunks):
-            keyboard = reply.keyboard if index == len(chunks) - 1 else []
-            editable = reply.edit and len(chunks) == 1 and incoming.message_id is not None
-            if editable and await self._edited(
-                incoming.chat_id, incoming.message_id, chunk, keyboard
-            ):
-                continue
-            if not await self._sent(chat, _text_sender(self._port, chat, chunk, keyboard)):
-                return False
-        return True
-
-    async def _edited(
-        self, chat: int, message_id: int | None, html: str, keyboard: Keyboard
-    ) -> bool:
-        """Edit the tapped message; False when Telegram refused (then a new message is sent)."""
-        if message_id is None:
-            return False
-
-        async def edit() -> int | None:
-            return await self._port.edit_text(chat, message_id, html, keyboard)
-
-        result = await self._sender.send(chat, edit)
-        return result.sent
-
-    async def _sent(self, chat_id: int, call: Callable[[], Awaitable[int | None]]) -> bool:
-        result = await self._sender.send(chat_id, call)
-        if not result.sent:
-            _log_unsent(chat_id, result)
+        result = await deliver(
+            self._sender, self._port, incoming.chat_id, reply, edit_message_id=incoming.message_id
+        )
         return not result.blocked
 
     async def _say_something_went_wrong(self, incoming: Incoming, locale: str) -> None:
         html = render_text(SOMETHING_WENT_WRONG, locale, self._catalogs, self._tz)
         try:
             await self._sender.send(
-                incoming.chat_id, _text_sender(self._port, incoming.chat_id, html, [])
+                incoming.chat_id, text_call(self._port, incoming.chat_id, html, [])
             )
         except Exception:
             log.exception("Could not tell user %s that something went wrong", incoming.chat_id)
-
-
-def _text_sender(
-    port: TelegramPort, chat_id: int, html: str, keyboard: Keyboard
-) -> Callable[[], Awaitable[int | None]]:
-    async def send() -> int | None:
-        return await port.send_text(chat_id, html, keyboard)
-
-    return send
 
 
 def _no_message(call: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[int | None]]:
@@ -221,44 +150,3 @@ def _no_message(call: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[i
         return None
 
     return run
-
-
-def _log_unsent(chat_id: int, result: SendResult) -> None:
-    failure = result.failure
-    if failure is not None and failure.kind is FailureKind.BLOCKED:
-        log.info("Chat %s blocked the bot; not sending the rest", chat_id)
-    else:
-        log.warning("Reply to chat %s not sent: %s", chat_id, failure or result.status)
-
-
-def split_message(html: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
-    """Cut a message that Telegram would refuse into parts, between paragraphs if possible.
-
-    Tags never span paragraphs in our messages, so a cut at a blank line keeps the
-    HTML valid; a single paragraph longer than the limit is cut between lines, then
-    anywhere outside an entity (only escaped user text gets that long).
-    """
-    parts: list[str] = []
-    current = ""
-    for paragraph in html.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        while len(paragraph) > limit:
-            cut = paragraph.rfind("\n", 0, limit)
-            cut = cut if cut > 0 else _outside_entity(paragraph, limit)
-            parts.append(paragraph[:cut])
-            paragraph = paragraph[cut:].lstrip("\n")
-        current = paragraph
-    if current:
-        parts.append(current)
-    return parts
-
-
-def _outside_entity(text: str, limit: int) -> int:
-    """Where to cut at most `limit` characters in without splitting an entity such as &amp;."""
-    amp = text.rfind("&", max(limit - 8, 0), limit)
-    return amp if amp > 0 and ";" not in text[amp:limit] else limit

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import Keyboard, TelegramPort, split_message
+from bot.port import Keyboard, TelegramPort, split_message
 from bot.sender import FailureKind, Sender, SendResult, SendStatus
 from flows.render import RenderedReply
 
@@ -51,7 +51,7 @@ async def deliver(
             calls += edited.attempts
             if edited.sent:
                 return _with_calls(edited, calls)
-        result = await _send(sender, chat_id, _text_call(port, chat_id, chunk, keyboard))
+        result = await _send(sender, chat_id, text_call(port, chat_id, chunk, keyboard))
         calls += result.attempts
         if _stops(result):
             break
@@ -97,7 +97,7 @@ def _with_calls(result: SendResult, calls: int) -> SendResult:
     )
 
 
-def _text_call(
+def text_call(
     port: TelegramPort, chat_id: int, html: str, keyboard: Keyboard
 ) -> Callable[[], Awaitable[int | None]]:
     async def send() -> int | None:

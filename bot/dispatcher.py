@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.conversation import TelegramPort
 from bot.delivery import deliver
+from bot.port import TelegramPort
 from bot.sender import Sender, SendResult, SendStatus
 from core.clock import Clock
 from core.config import Settings

@@ -28,7 +28,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.conversation import Keyboard
+from bot.port import Keyboard
 from bot.sender import ApiError, ApiFailure, FailureKind
 from bot.updates import checked_update
 from flows.render import RenderedDocument, RenderedVenue

@@ -18,8 +18,9 @@ from typing import Any, Protocol
 
 import uvicorn
 
-from bot.conversation import Conversations, TelegramPort
+from bot.conversation import Conversations
 from bot.dispatcher import Dispatcher
+from bot.port import TelegramPort
 from bot.sender import Sender
 from bot.webhook import webhook_app, webhook_path
 from core.clock import Clock, SystemClock

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.conversation import TelegramPort
 from bot.dispatcher import Dispatcher
+from bot.port import TelegramPort
 from bot.serve import make_adapter, make_sender
 from core.booking import operations
 from core.clock import ManualClock

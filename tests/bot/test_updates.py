@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.conversation import split_message
+from bot.port import split_message
 from bot.updates import checked_update, incoming_from_update
 from flows.events import EventKind
 from tests.support.fake_telegram import (
