@@ -1,4 +1,4 @@
-"""`python -m admin`: serve the staff panel, create staff accounts, import slots.
+"""`python -m admin`: serve the staff panel, import slots; staff accounts in `cli_accounts`.
 
 `run` is what `make run` starts: the panel, plus the bot (`python -m bot run`) in a
 second process when BOT_TOKEN is set; Ctrl-C stops both.
@@ -8,43 +8,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import ipaddress
 import logging
 import secrets
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from core import migrate
+from admin.cli_accounts import add_account_commands
+from admin.cli_common import EXIT_CONFIG, Command, french, migrated
 from core.clock import SystemClock
 from core.config import ConfigError, Settings, load_settings
-from core.db import Database, make_database
+from core.db import make_database
 from core.demo_staff import demo_accounts
-from core.i18n import CatalogError, Catalogs, Text, render_text
-from core.models import StaffRole, StaffUser
-from core.staff import StaffError, create_staff, normalize_email, resolve_sites
+from core.i18n import CatalogError, Catalogs
+from core.models import StaffUser
+from core.staff import normalize_email
 
 if TYPE_CHECKING:
     import uvicorn
 
-EXIT_CONFIG = 2
 BOT_STOP_SECONDS = 15
-
-Command = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
-
-
-def _french(text: Text, settings: Settings) -> str:
-    return render_text(text, "fr", Catalogs(), settings.tz)
-
-
-async def _migrated(database: Database) -> bool:
-    if await migrate.current_revision(database) == migrate.head_revision():
-        return True
-    print("The database is not up to date: run `python -m bot migrate` first.", file=sys.stderr)
-    return False
 
 
 # -- serve and run ----------------------------------------------------------------------------
@@ -131,6 +117,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         if not settings.has_bot_token:
             emails = ", ".join(account.email for account in demo_accounts())
             print(f"Demo accounts (passwords printed when they were created): {emails}")
+            print("Lost one? python -m admin set-password --email EMAIL")
             print("No BOT_TOKEN set: only the panel runs. Press Ctrl-C to stop.", flush=True)
 
     server, serving = await _serve_panel(ready, args.host, args.port, started)
@@ -164,48 +151,6 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
-# -- create-user ------------------------------------------------------------------------------
-
-
-def _password(args: argparse.Namespace) -> str | None:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        print("The two passwords differ.", file=sys.stderr)
-        return None
-    return first
-
-
-async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
-    password = _password(args)
-    if password is None:
-        return 1
-    database = make_database(settings.database_url)
-    try:
-        if not await _migrated(database):
-            return 1
-        async with database.transaction() as session:
-            sites = await resolve_sites(session, args.site)
-            user = await create_staff(
-                session,
-                email=args.email,
-                password=password,
-                role=StaffRole(args.role),
-                site_ids=[site.id for site in sites if site.id is not None],
-                now=SystemClock().now(),
-                display_name=args.name,
-            )
-    except StaffError as error:
-        print(_french(error.message, settings), file=sys.stderr)
-        return 1
-    finally:
-        await database.dispose()
-    where = f" for {', '.join(site.name for site in sites)}" if sites else ""
-    print(f"Account created: {user.email} ({user.role.value}){where}.")
-    return 0
-
-
 # -- import-slots -----------------------------------------------------------------------------
 
 
@@ -225,7 +170,7 @@ async def _import_slots(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     database = make_database(settings.database_url)
     try:
-        if not await _migrated(database):
+        if not await migrated(database):
             return 1
         async with database.transaction() as session:
             staff_id = None
@@ -248,7 +193,7 @@ async def _import_slots(settings: Settings, args: argparse.Namespace) -> int:
                 raise _Rollback
     except _Rollback:
         for row_error in report.errors:
-            reason = _french(row_error.reason, settings)
+            reason = french(row_error.reason, settings)
             print(f"line {row_error.line}: {reason}", file=sys.stderr)
         return 1
     finally:
@@ -275,27 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=8000, help="port to listen on")
         command.set_defaults(handler=handler)
 
-    create = commands.add_parser(
-        "create-user",
-        help="create a staff account",
-        description="Create a staff account; the password is asked twice, or read from stdin.",
-    )
-    create.add_argument("--email", required=True)
-    create.add_argument("--role", required=True, choices=[role.value for role in StaffRole])
-    create.add_argument(
-        "--site",
-        action="append",
-        default=[],
-        metavar="SITE",
-        help="a site's code or name; repeat for several (advisers need one at least)",
-    )
-    create.add_argument("--name", default="", help="the name shown in the panel")
-    create.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of stdin",
-    )
-    create.set_defaults(handler=_create_user)
+    add_account_commands(commands)
 
     slots = commands.add_parser(
         "import-slots",

@@ -178,3 +178,35 @@ async def forget_conversation(session: AsyncSession, telegram_user_id: int) -> N
     await session.execute(
         sa.delete(ConversationState).where(col(ConversationState.user_id) == telegram_user_id)
     )
+
+
+async def discard_staff_preview(
+    session: AsyncSession,
+    telegram_user_id: int,
+    now: datetime,
+    reminder_offsets: ReminderOffsets = None,
+) -> None:
+    """Throw away the throwaway youth staff speak as in the panel's bot preview.
+
+    It is erased like any youth, so its seats free up and the waitlist moves, and
+    then its bookings go too: they were never a young person's, and unlike an
+    erasure's they must not stay behind as anonymous counts in the coordinators'
+    figures. Its conversation goes as well, so the next /start is a first one.
+    """
+    if telegram_user_id >= 0:
+        raise ValueError("only the preview's throwaway youths (negative Telegram ids)")
+    youth_id = await session.scalar(
+        select(col(Youth.id)).where(col(Youth.telegram_user_id) == telegram_user_id)
+    )
+    if youth_id is not None:
+        booking_ids = list(
+            await session.scalars(select(col(Booking.id)).where(col(Booking.youth_id) == youth_id))
+        )
+        await erase_youth(session, youth_id, now, reminder_offsets)
+        if booking_ids:
+            for model in (Reminder, SatisfactionAnswer):
+                await session.execute(
+                    sa.delete(model).where(col(model.booking_id).in_(booking_ids))
+                )
+            await session.execute(sa.delete(Booking).where(col(Booking.id).in_(booking_ids)))
+    await forget_conversation(session, telegram_user_id)

@@ -128,6 +128,14 @@ async def resolve_sites(session: AsyncSession, references: Sequence[str]) -> lis
     return found
 
 
+def check_new_password(password: str) -> None:
+    """Refuse a password too short to resist guessing (StaffError says why)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StaffError(
+            t("Le mot de passe doit faire au moins {n} caractères.", n=MIN_PASSWORD_LENGTH)
+        )
+
+
 async def create_staff(
     session: AsyncSession,
     *,
@@ -143,10 +151,7 @@ async def create_staff(
     email = normalize_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
         raise StaffError(t("Cette adresse e-mail n’est pas valide."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffError(
-            t("Le mot de passe doit faire au moins {n} caractères.", n=MIN_PASSWORD_LENGTH)
-        )
+    check_new_password(password)
     if role is StaffRole.ADVISER and not site_ids:
         raise StaffError(t("Un compte de conseiller a besoin d’au moins un site."))
     if await session.scalar(select(StaffUser.id).where(col(StaffUser.email) == email)):

@@ -1,4 +1,5 @@
-"""Staff accounts, for admins: the list, creating one, deactivating and reactivating."""
+"""Staff accounts, for admins: the list, creating one, deactivating and reactivating, and
+giving a colleague who forgot theirs a new password."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from admin.templating import render
 from core.i18n import Text, t
 from core.models import Site, StaffRole, StaffUser
 from core.staff import StaffError, StaffView, create_staff, list_staff, set_staff_active
+from core.staff_passwords import random_password, set_password
 
 router = panel_router()
 
@@ -123,3 +125,23 @@ async def _set_active(
     except StaffError as error:
         return render(request, "message.html", {"message": error.message}, status_code=400)
     return RedirectResponse("/admin/staff", status_code=303)
+
+
+@router.post("/admin/staff/{staff_id}/password", name="staff_password")
+@allow(ADMINS)
+async def staff_password(request: Request, staff: CurrentStaff, staff_id: int) -> Response:
+    """A new random password for the account, shown to the admin this once."""
+    panel = panel_of(request)
+    password = random_password()
+    async with panel.database.transaction() as session:
+        user = await session.get(StaffUser, staff_id)
+        if user is None:
+            raise NotFound
+        await set_password(
+            session, user, password, now=panel.clock.now(), by=await acting_user(session, staff)
+        )
+        account = user.display_name or user.email
+    response = render(request, "accounts/password.html", {"account": account, "password": password})
+    # The password must not stay in a cache or in the browser's history of pages.
+    response.headers["Cache-Control"] = "no-store"
+    return response

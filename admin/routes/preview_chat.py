@@ -3,7 +3,8 @@
 The same engine as Telegram (`flows.app.build_engine`) handles every event, against
 a Telegram user id no real youth can have: `-(1_000_000 + staff id)`. Bookings made
 here are real rows on real slots, which is the point (staff see what a youth sees);
-`reset` erases the throwaway youth through `core.erasure`, which frees those seats.
+`reset` throws the throwaway youth away (`core.erasure.discard_staff_preview`),
+which frees those seats and leaves no trace in the coordinators' figures.
 
 The transcript lives in memory, per panel app and per staff account, not in the
 session: the session is a signed cookie, far too small for a conversation and its
@@ -20,12 +21,10 @@ from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from markupsafe import Markup, escape
-from sqlmodel import col, select
 
 from admin.routes.preview_html import telegram_html
 from admin.state import Panel
-from core.erasure import erase_youth, forget_conversation
-from core.models import Youth
+from core.erasure import discard_staff_preview
 from flows.app import build_engine
 from flows.engine import ConversationEngine
 from flows.events import Event
@@ -130,23 +129,15 @@ class PreviewChats:
         await self._handle(staff_id, event)
 
     async def reset(self, staff_id: int) -> None:
-        """Erase the throwaway youth (freeing any seat it holds) and its conversation."""
-        user_id = throwaway_user_id(staff_id)
+        """Throw the throwaway youth away (freeing any seat it holds) with its conversation."""
         panel = self._panel
         async with panel.database.transaction() as session:
-            youth_id = await session.scalar(
-                select(col(Youth.id)).where(col(Youth.telegram_user_id) == user_id)
+            await discard_staff_preview(
+                session,
+                throwaway_user_id(staff_id),
+                panel.clock.now(),
+                reminder_offsets=panel.settings.reminder_offsets_for,
             )
-            if youth_id is not None:
-                await erase_youth(
-                    session,
-                    youth_id,
-                    panel.clock.now(),
-                    reminder_offsets=panel.settings.reminder_offsets_for,
-                )
-            # The state of a conversation that never reached consent has no youth to
-            # erase through; it goes too, so the next /start is a first one.
-            await forget_conversation(session, user_id)
         self._transcripts.pop(staff_id, None)
 
     async def _handle(self, staff_id: int, event: Event) -> None:

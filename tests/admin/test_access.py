@@ -41,6 +41,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "staff_create": ADMIN,
     "staff_deactivate": ADMIN,
     "staff_activate": ADMIN,
+    "staff_password": ADMIN,
     "site_list": ADMIN,
     "site_new": ADMIN,
     "site_create": ADMIN,

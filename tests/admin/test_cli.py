@@ -1,4 +1,4 @@
-"""`python -m admin`: create-user, import-slots and serve, each in its own process."""
+"""`python -m admin`: create-user, set-password, import-slots and serve, each in its own process."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ async def env(tmp_path: Path) -> dict[str, str]:
     return {**clean, "DATABASE_URL": url, "ADMIN_SECRET_KEY": ""}
 
 
-@pytest.mark.parametrize("command", ["serve", "run", "create-user", "import-slots"])
+@pytest.mark.parametrize("command", ["serve", "run", "create-user", "set-password", "import-slots"])
 def test_every_command_has_help(command: str, env: dict[str, str]) -> None:
     result = _admin(command, "--help", env=env)
     assert result.returncode == 0
@@ -101,6 +101,38 @@ def test_create_user_refuses_kindly(
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_set_password_replaces_a_forgotten_one(env: dict[str, str]) -> None:
+    args = ("create-user", "--email", "sam@ml.example", "--role", "coordinator")
+    assert _admin(*args, "--password-stdin", env=env, stdin="the first password\n").returncode == 0
+    database = make_database(env["DATABASE_URL"])
+    try:
+        async with database.reading() as session:
+            before = await session.scalar(select(col(StaffUser.password_hash)))
+
+        short = _admin("set-password", "--email", "Sam@ML.example", "--password-stdin",
+                       env=env, stdin="short\n")  # fmt: skip
+        assert short.returncode == 1
+        assert "au moins 12 caractères" in short.stderr
+        unknown = _admin("set-password", "--email", "nobody@ml.example", "--password-stdin",
+                         env=env, stdin="a long enough password\n")  # fmt: skip
+        assert unknown.returncode == 1
+        assert "Aucun compte n’a cette adresse e-mail." in unknown.stderr
+
+        done = _admin("set-password", "--email", "Sam@ML.example", "--password-stdin",
+                      env=env, stdin="the second password\n")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "New password set for sam@ml.example." in done.stdout
+        async with database.reading() as session:
+            after = await session.scalar(select(col(StaffUser.password_hash)))
+            actions = list(await session.scalars(select(col(AuditEntry.action))))
+    finally:
+        await database.dispose()
+    assert after is not None
+    assert after != before
+    assert after.startswith("$argon2id$")
+    assert actions == ["staff.create", "staff.password"]
 
 
 async def test_import_slots_all_or_nothing(env: dict[str, str], tmp_path: Path) -> None:

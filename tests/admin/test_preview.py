@@ -16,7 +16,15 @@ from admin.routes.preview_chat import throwaway_user_id
 from admin.routes.preview_html import telegram_html
 from core.clock import ManualClock
 from core.db import Database
-from core.models import Booking, BookingStatus, ConversationState, Site, StaffRole, Youth
+from core.models import (
+    Booking,
+    BookingStatus,
+    ConversationState,
+    Reminder,
+    Site,
+    StaffRole,
+    Youth,
+)
 from flows.engine import DOUBLE_TAP_WINDOW
 from tests.admin.conftest import World
 from tests.support.staff import csrf_of, log_in, make_staff
@@ -99,7 +107,7 @@ async def test_start_in_a_language_leads_to_the_consent_questions(
     assert "consent:yes" in preview.buttons
 
 
-async def test_a_booking_in_the_preview_is_the_throwaway_youths_and_reset_erases_it(
+async def test_a_booking_in_the_preview_is_the_throwaway_youths_and_reset_discards_it(
     client: httpx.AsyncClient, clock: ManualClock, world: World, database: Database
 ) -> None:
     async with database.transaction() as session:
@@ -126,6 +134,10 @@ async def test_a_booking_in_the_preview_is_the_throwaway_youths_and_reset_erases
         booking = (
             await session.scalars(select(Booking).where(col(Booking.youth_id) == youth.id))
         ).one()
+        planned = await session.scalars(
+            select(Reminder).where(col(Reminder.booking_id) == booking.id)
+        )
+        assert planned.all(), "the booking has its reminders, as a youth's would"
     assert (booking.slot_id, booking.status) == (world.slot_a.id, BookingStatus.BOOKED)
 
     [number] = re.findall(r'href="/preview/document\?n=(\d+)"', preview.page)
@@ -142,8 +154,12 @@ async def test_a_booking_in_the_preview_is_the_throwaway_youths_and_reset_erases
     async with database.reading() as session:
         after = await session.get(Booking, booking.id)
         state = await session.get(ConversationState, throwaway_user_id(staff_id))
-    assert after is not None
-    assert (after.youth_id, after.status) == (None, BookingStatus.CANCELLED)
+        reminders = await session.scalars(
+            select(Reminder).where(col(Reminder.booking_id) == booking.id)
+        )
+        assert reminders.all() == []
+    # Not even an anonymous seat: the coordinators' figures never saw a staff's try.
+    assert after is None
     assert state is None
     assert "Aucun message pour l’instant" in preview.page
     gone = await client.get(f"/preview/document?n={number}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -239,6 +240,40 @@ async def test_admin_creates_an_account_and_it_is_audited(
     assert entry.after is not None
     assert entry.after["site_ids"] == [world.site_b.id]
     assert "password_hash" not in entry.after
+
+
+async def test_a_locked_out_adviser_gets_a_new_password_from_an_admin(
+    app, client: httpx.AsyncClient, world: World, database: Database
+):
+    email = world.email("adviser_a")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://panel.test"
+    ) as adviser:
+        for _ in range(MAX_FAILURES_PER_ACCOUNT):
+            assert (await log_in(adviser, email, "forgot it")).status_code == 401
+        assert (await log_in(adviser, email)).status_code == 429
+
+        await log_in(client, world.email("admin"))
+        token = await csrf_token(client, "/admin/staff")
+        target = world.staff["adviser_a"].id
+        given = await client.post(f"/admin/staff/{target}/password", data={"csrf_token": token})
+        assert given.status_code == 200
+        assert given.headers["cache-control"] == "no-store"
+        [password] = re.findall(r'<code id="new-password">([^<]+)</code>', given.text)
+        assert len(password) >= 16
+
+        assert (await log_in(adviser, email)).status_code == 401, "the old one is gone"
+        assert (await log_in(adviser, email, password)).status_code == 303
+    async with database.reading() as session:
+        entry = await session.scalar(
+            select(AuditEntry).where(col(AuditEntry.action) == "staff.password")
+        )
+    assert entry is not None
+    assert (entry.actor, entry.entity_id, entry.after) == (
+        world.email("admin"),
+        str(target),
+        {"password": "changed"},
+    )
 
 
 async def test_admin_edits_a_site_with_errors_next_to_fields(
