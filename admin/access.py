@@ -115,6 +115,11 @@ async def guard(request: Request) -> None:
             staff = await staff_view(db, session.staff_id)
         if staff is None:
             session.log_out()  # the account was deactivated or removed meanwhile
+        elif staff.credential != session.credential:
+            # Opened with a password changed since: the login page says to log in again.
+            staff = None
+            session.log_out()
+            session.expired = True
     request.state.staff = staff
     if rule.roles is None:
         return

@@ -43,18 +43,22 @@ SECURITY_HEADERS = {
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     staff_id: int | None = None
+    # The account's `credential_stamp` at login: a new password ends older sessions.
+    credential: str | None = None
     # The staff session that was there before went idle: the login page says so.
     expired: bool = False
 
-    def log_in(self, staff_id: int) -> None:
+    def log_in(self, staff_id: int, credential: str) -> None:
         # A new token at login: one seen before it (e.g. planted by someone else) is void.
         self.csrf = secrets.token_urlsafe(32)
         self.staff_id = staff_id
+        self.credential = credential
         self.expired = False
 
     def log_out(self) -> None:
         self.csrf = secrets.token_urlsafe(32)
         self.staff_id = None
+        self.credential = None
 
 
 def session_of(connection: HTTPConnection) -> Session:
@@ -105,15 +109,25 @@ class SessionMiddleware:
         try:
             data: dict[str, Any] = self.serializer.loads(cookie)
             csrf, staff_id, seen = str(data["c"]), data.get("s"), float(data["t"])
+            credential = data.get("k")
         except (BadSignature, KeyError, TypeError, ValueError):
             return Session()
         if self.clock.now().timestamp() - seen > self.idle_seconds:
             return Session(expired=staff_id is not None)
-        return Session(csrf=csrf, staff_id=int(staff_id) if staff_id is not None else None)
+        return Session(
+            csrf=csrf,
+            staff_id=int(staff_id) if staff_id is not None else None,
+            credential=str(credential) if credential is not None else None,
+        )
 
     def _cookie(self, session: Session, secure: bool) -> str:
         value = self.serializer.dumps(
-            {"c": session.csrf, "s": session.staff_id, "t": self.clock.now().timestamp()}
+            {
+                "c": session.csrf,
+                "s": session.staff_id,
+                "k": session.credential,
+                "t": self.clock.now().timestamp(),
+            }
         )
         # No Max-Age: the browser forgets it when closed; idleness is judged from "t".
         attributes = ["Path=/", "HttpOnly", "SameSite=Lax"]

@@ -12,6 +12,7 @@ tens of milliseconds of CPU, so they run in a thread, off the event loop.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -62,6 +63,16 @@ def _dummy_hash() -> str:
     return password_hasher().hash("not the password of anyone")
 
 
+def credential_stamp(password_hash: str) -> str:
+    """A short fingerprint of the account's password hash, for its sessions to carry.
+
+    A session holding an older one was opened before the password changed (a
+    colleague locked out of a stolen account, say) and ends. The hash itself
+    never leaves the database, even signed into a cookie.
+    """
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -75,6 +86,8 @@ class StaffView:
     name: str
     role: StaffRole
     site_ids: frozenset[int]
+    # Changes with the password: a session opened with an older one is over.
+    credential: str
 
     @property
     def sees_all_sites(self) -> bool:
@@ -105,6 +118,7 @@ async def staff_view(session: AsyncSession, staff_id: int) -> StaffView | None:
         name=user.display_name or user.email,
         role=user.role,
         site_ids=frozenset(site_ids),
+        credential=credential_stamp(user.password_hash),
     )
 
 

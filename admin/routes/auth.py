@@ -14,7 +14,7 @@ from admin.state import panel_of
 from admin.templating import render
 from core.i18n import Text, t
 from core.models import StaffRole
-from core.staff import LoginRefused, authenticate
+from core.staff import LoginRefused, authenticate, credential_stamp
 
 router = panel_router()
 
@@ -74,7 +74,7 @@ async def login_submit(
         status = 429 if outcome.retry_after is not None else 401
         return render(request, "login.html", context, status_code=status)
     assert outcome.id is not None
-    session_of(request).log_in(outcome.id)
+    session_of(request).log_in(outcome.id, credential_stamp(outcome.password_hash))
     return RedirectResponse(_local(next), status_code=303)
 
 

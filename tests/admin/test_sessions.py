@@ -243,12 +243,18 @@ async def test_admin_creates_an_account_and_it_is_audited(
 
 
 async def test_a_locked_out_adviser_gets_a_new_password_from_an_admin(
-    app, client: httpx.AsyncClient, world: World, database: Database
+    app, client: httpx.AsyncClient, world: World, database: Database, clock: ManualClock
 ):
     email = world.email("adviser_a")
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://panel.test"
-    ) as adviser:
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://panel.test") as adviser,
+        httpx.AsyncClient(transport=transport, base_url="http://panel.test") as stolen,
+    ):
+        # Someone else got in with the old password before it was replaced.
+        assert (await log_in(stolen, email)).status_code == 303
+        assert (await stolen.get("/")).status_code == 200
+        clock.advance(timedelta(seconds=1))
         for _ in range(MAX_FAILURES_PER_ACCOUNT):
             assert (await log_in(adviser, email, "forgot it")).status_code == 401
         assert (await log_in(adviser, email)).status_code == 429
@@ -263,6 +269,9 @@ async def test_a_locked_out_adviser_gets_a_new_password_from_an_admin(
         assert len(password) >= 16
 
         assert (await log_in(adviser, email)).status_code == 401, "the old one is gone"
+        ended = await stolen.get("/")
+        assert ended.headers["location"].startswith("/login")
+        assert "Votre session a expiré." in (await stolen.get(ended.headers["location"])).text
         assert (await log_in(adviser, email, password)).status_code == 303
     async with database.reading() as session:
         entry = await session.scalar(
