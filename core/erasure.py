@@ -58,7 +58,8 @@ async def erase_youth(
 
     The conversation state is emptied and unlinked but not deleted: the
     conversation engine saves it after the handler against the version it read,
-    and that save needs the row. The youth row's delete would otherwise cascade to it.
+    and that save needs the row (so its version stays: a new one would make that
+    save fail). The youth row's delete would otherwise cascade to it.
     """
     # Locked first, as every booking operation does, so an erasure and the youth's
     # own booking in another process queue up instead of deadlocking.
@@ -114,8 +115,6 @@ async def erase_youth(
             offered=[],
             last_button=None,
             locale=None,
-            # A new version: an event still in flight on the old state must not save it back.
-            version=col(ConversationState.version) + 1,
         )
         .execution_options(synchronize_session=False)
     )

@@ -194,7 +194,7 @@ async def test_without_a_place_the_site_or_a_typed_address_is_used(
         ({"title": "  "}, "title", "obligatoire"),
         ({"title": "x" * 201}, "title", "caractères au plus"),
         ({"title_en": "x" * 201}, "title_en", "caractères au plus"),
-        ({"topic": "x" * 65}, "topic", "caractères au plus"),
+        ({"topic": "jobs"}, "topic", "Choisis un thème dans la liste, ou aucun."),
         ({"description": "x" * 4001}, "description", "caractères au plus"),
         ({"what_to_bring": "x" * 1001}, "what_to_bring", "caractères au plus"),
         ({"address": "x" * 301, "place_id": ""}, "address", "caractères au plus"),

@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from core.clock import ManualClock
 from core.config import Settings
 from core.db import Database, make_database
-from core.erasure import erase_youth
 from core.i18n import Text, t
 from core.models import ConversationState
 from flows.context import Context
@@ -28,7 +27,6 @@ from flows.replies import Outcome
 from flows.routing import Command, Flow
 from flows.state import StateConflict, load_state, save_state
 from tests.support.chat import compiled_catalogs
-from tests.support.factories import make_youth
 
 USER = 61
 COUNTED = "Compté\u202f: {n}"
@@ -205,28 +203,6 @@ async def test_creating_the_same_user_twice_conflicts(
     with pytest.raises(StateConflict):
         async with database.transaction() as session:
             await save_state(session, first, clock.now())
-
-
-async def test_an_event_in_flight_cannot_save_back_a_youth_just_erased(
-    database: Database, clock: ManualClock
-) -> None:
-    async with database.transaction() as session:
-        youth = await make_youth(session, clock.now(), telegram_user_id=USER)
-        state = await load_state(session, USER)
-        state.youth_id, state.flow, state.step = youth.id, "menu", "main"
-        await save_state(session, state, clock.now())
-    async with database.transaction() as session:
-        in_flight = await load_state(session, USER)
-    async with database.transaction() as session:
-        assert youth.id is not None
-        await erase_youth(session, youth.id, clock.now())
-
-    with pytest.raises(StateConflict):
-        async with database.transaction() as session:
-            await save_state(session, in_flight, clock.now())
-    async with database.reading() as session:
-        kept = await load_state(session, USER)
-    assert (kept.youth_id, kept.flow) == (None, "")
 
 
 def _lock_sqlite_file(database_url: str) -> sqlite3.Connection:
