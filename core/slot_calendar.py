@@ -77,12 +77,16 @@ async def week_slots(
     total = (await session.execute(select(func.count()).select_from(Slot).where(*conditions))).one()
     is_booked = col(Booking.status) == BookingStatus.BOOKED
     is_waiting = col(Booking.status) == BookingStatus.WAITLISTED
+    # Counted for the week's slots only: grouping every booking ever made would cost
+    # the whole table (200,000 rows in bench.admin_pages) on each page of the calendar.
     counts = (
         select(
             col(Booking.slot_id).label("slot_id"),
             func.sum(case((is_booked, 1), else_=0)).label("booked"),
             func.sum(case((is_waiting, 1), else_=0)).label("waiting"),
         )
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(*conditions)
         .group_by(col(Booking.slot_id))
         .subquery()
     )

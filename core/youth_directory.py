@@ -30,6 +30,7 @@ from core.staff_scope import (
     SiteIds,
     fetch_page,
     in_scope,
+    page_bounds,
     site_visible,
 )
 
@@ -102,6 +103,21 @@ def visible_youths(site_ids: SiteIds) -> ColumnElement[bool]:
     return sa.or_(in_scope(col(Youth.site_id), site_ids), booked_here)
 
 
+def _visible_in_bulk(site_ids: SiteIds) -> ColumnElement[bool]:
+    """`visible_youths` for a search over every youth: the youths booked on a slot of the
+    scope are listed once (`IN`), where `EXISTS` would look up the bookings of each youth
+    in turn, and make PostgreSQL's planner cost the query high enough to compile it (JIT),
+    which takes longer than the query itself."""
+    if site_ids is None:
+        return sa.true()
+    booked_here = (
+        select(col(Booking.youth_id))
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(col(Slot.site_id).in_(sorted(site_ids)), col(Booking.youth_id).is_not(None))
+    )
+    return sa.or_(in_scope(col(Youth.site_id), site_ids), col(Youth.id).in_(booked_here))
+
+
 async def scoped_youth(session: AsyncSession, youth_id: int, site_ids: SiteIds) -> Youth:
     youth = await session.get(Youth, youth_id)
     if youth is None:
@@ -139,7 +155,7 @@ async def search_youths(
         col(Youth.site_id),
         col(Youth.reachable),
         col(Youth.last_seen_at),
-    ).where(visible_youths(site_ids))
+    ).where(_visible_in_bulk(site_ids))
     order: list[Any] = []
     if term:
         sqlite = session.get_bind().dialect.name == "sqlite"
@@ -149,10 +165,19 @@ async def search_youths(
         )
         order.append(sa.case((_starts_with(name, term, sqlite), 0), else_=1))
     order += [sa.func.lower(col(Youth.display_name)), col(Youth.id)]
-    rows, total, page, per_page = await fetch_page(
-        session, statement.order_by(*order), page, per_page
-    )
-    return Page([YouthSummary(*row) for row in rows], total, page, per_page)
+    # Each match is a scan of every youth (a name contains the term anywhere): the
+    # total comes with the page from the same scan, as a window count, rather than
+    # from a second scan as `fetch_page` would make.
+    page, per_page, offset = page_bounds(page, per_page)
+    counted = statement.add_columns(sa.func.count().over().label("total"))
+    rows = (await session.execute(counted.order_by(*order).limit(per_page).offset(offset))).all()
+    if rows:
+        total = int(rows[0].total)
+    else:  # past the last page, or nothing matched: count on its own
+        total = int(
+            await session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+        )
+    return Page([YouthSummary(*row[:-1]) for row in rows], total, page, per_page)
 
 
 def _contains(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:

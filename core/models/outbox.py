@@ -20,7 +20,9 @@ class Reminder(SQLModel, table=True):
     __table_args__ = (
         # The dispatcher's claim scans pending rows by due time.
         sa.Index("ix_reminder_status_due_at", "status", "due_at"),
-        sa.Index("ix_reminder_booking_id", "booking_id"),
+        # A booking's reminders (the roster), and whether one was sent (the dashboard)
+        # read from the index alone.
+        sa.Index("ix_reminder_booking_kind_status", "booking_id", "kind", "status"),
         sa.Index("ix_reminder_youth_id", "youth_id"),
     )
 

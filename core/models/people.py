@@ -76,7 +76,8 @@ class Youth(SQLModel, table=True):
     food_parcel_eligible: bool = Field(default=False)
     reachable: bool = Field(default=True)
     unreachable_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    # Indexed for the dashboard's new youths per week.
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
     last_seen_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 

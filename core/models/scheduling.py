@@ -45,6 +45,8 @@ class Slot(SQLModel, table=True):
     __tablename__ = "slot"
     __table_args__ = (
         sa.Index("ix_slot_kind_starts_at", "kind", "starts_at"),
+        # The dashboard's weeks of every site and kind, and the calendar of every site.
+        sa.Index("ix_slot_starts_at", "starts_at"),
         sa.Index("ix_slot_site_starts_at", "site_id", "starts_at"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -98,7 +100,9 @@ class Booking(SQLModel, table=True):
             sqlite_where=sa.text("status IN ('booked', 'waitlisted')"),
             postgresql_where=sa.text("status IN ('booked', 'waitlisted')"),
         ),
-        sa.Index("ix_booking_slot_status", "slot_id", "status"),
+        # Seats counted per slot and status; with the youth, the youths booked on a
+        # site's slots (an adviser's youth search) come from the index alone.
+        sa.Index("ix_booking_slot_status_youth", "slot_id", "status", "youth_id"),
         sa.Index("ix_booking_youth_status", "youth_id", "status"),
     )
 
