@@ -21,6 +21,7 @@ from core.models import (
     SlotStatus,
     Youth,
 )
+from core.staff_preview import is_staff_preview
 
 # A follow-up or a notice about the past means little after a week.
 FOLLOW_UP_SHELF_LIFE = timedelta(days=7)
@@ -63,8 +64,8 @@ def reason_not_to_send(
         return YOUTH_ERASED
     if not youth.reachable:
         return YOUTH_UNREACHABLE
-    if youth.telegram_user_id < 0:
-        # Staff trying the bot in the panel's preview: Telegram has no such chat.
+    if is_staff_preview(youth.telegram_user_id):
+        # Telegram has no such chat.
         return PREVIEW_YOUTH
     kind = message.kind
     if kind in _ABOUT_A_SEAT or kind == OutboxKind.SLOT_MOVED:

@@ -166,8 +166,9 @@ async def linkee_export_csv(
     """The youths holding a seat on a food-parcel pickup, as Linkee registers them in advance.
 
     Linkee asks for a name and the pickup date, nothing more (DESIGN.md §5): no
-    Telegram username, no note. Waitlisted youths are not registered, and an
-    erased youth has no name to give. Alphabetical, for ticking off at the door.
+    Telegram username, no note. Waitlisted youths are not registered, nor staff
+    trying the bot's preview, and an erased youth has no name to give.
+    Alphabetical, for ticking off at the door.
     """
     slot = await scoped_slot(session, slot_id, site_ids)
     if slot.kind != SlotKind.FOOD_PARCEL:
@@ -181,7 +182,8 @@ async def linkee_export_csv(
 
 
 def _registered(row: RosterRow) -> bool:
-    return row.section == RosterSection.SEATS and row.youth_id is not None
+    # Staff trying the bot hold a seat on the roster, but Linkee has no parcel for them.
+    return row.section == RosterSection.SEATS and row.youth_id is not None and not row.staff_preview
 
 
 def _name(row: RosterRow) -> str:

@@ -35,6 +35,7 @@ from core.models import (
     SlotStatus,
     Youth,
 )
+from core.staff_preview import is_staff_preview
 from core.staff_scope import (
     DEFAULT_PER_PAGE,
     NotFound,
@@ -79,6 +80,8 @@ class RosterRow:
     youth_id: int | None
     display_name: str
     username: str | None
+    # Staff trying the bot in the panel's preview, not a young person.
+    staff_preview: bool
     booked_at: datetime
     section: RosterSection
     # 1 for the next youth to get a seat; None off the waitlist.
@@ -174,6 +177,7 @@ async def roster_rows(session: AsyncSession, slot: Slot, now: datetime) -> list[
                 youth_id=booking.youth_id,
                 display_name=youth.display_name if youth is not None else "",
                 username=youth.username if youth is not None else None,
+                staff_preview=youth is not None and is_staff_preview(youth.telegram_user_id),
                 booked_at=booking.created_at,
                 section=section,
                 waitlist_position=waiting if section == RosterSection.WAITLIST else None,

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from core.models import OutboxStatus, Site, SlotKind
+from core.staff_preview import staff_preview_youth_ids
 from core.staff_scope import SiteIds
 from core.stats_queries import Counter
 
@@ -201,7 +202,13 @@ async def dashboard(
     kinds: Collection[SlotKind] | None = None,
 ) -> Dashboard:
     weeks = weeks_between(first_day, last_day, tz)
-    counter = Counter(session, [(w.starts_at, w.ends_at) for w in weeks], site_ids, kinds)
+    counter = Counter(
+        session,
+        [(w.starts_at, w.ends_at) for w in weeks],
+        site_ids,
+        kinds,
+        await staff_preview_youth_ids(session),
+    )
     rows: dict[Key, ActivityRow] = {}
 
     def row(key: Any) -> ActivityRow:

@@ -35,6 +35,7 @@ from core.models import (
     Youth,
 )
 from core.rosters import seat_count_filter
+from core.staff_preview import not_staff_preview
 from core.staff_scope import SiteIds, in_scope
 
 
@@ -47,11 +48,14 @@ class Counter:
         weeks: list[tuple[datetime, datetime]],
         site_ids: SiteIds,
         kinds: Collection[SlotKind] | None,
+        staff_previews: list[int],
     ) -> None:
         self.session = session
         self.weeks = weeks
         self.site_ids = site_ids
         self.kinds = list(kinds) if kinds is not None else None
+        # The bot preview's youths (`core.staff_preview`): staff, not young people.
+        self.young_people_only = not_staff_preview(col(Booking.youth_id), staff_previews)
 
     def week_of(self, instant: Any) -> Any:
         branches = ((instant < ends_at, index) for index, (_, ends_at) in enumerate(self.weeks))
@@ -116,7 +120,11 @@ class Counter:
                 _flag(marked & (col(Booking.status) == BookingStatus.NO_SHOW)).label("no_show"),
             )
             .join(Slot, col(Slot.id) == col(Booking.slot_id))
-            .where(col(Slot.status) == SlotStatus.SCHEDULED, *self.slot_filter())
+            .where(
+                col(Slot.status) == SlotStatus.SCHEDULED,
+                self.young_people_only,
+                *self.slot_filter(),
+            )
         )
         return await self.grouped(
             inner,
@@ -135,7 +143,11 @@ class Counter:
             .select_from(Reminder)
             .join(Booking, col(Booking.id) == col(Reminder.booking_id))
             .join(Slot, col(Slot.id) == col(Booking.slot_id))
-            .where(col(Reminder.kind) == OutboxKind.REMINDER, *self.slot_filter())
+            .where(
+                col(Reminder.kind) == OutboxKind.REMINDER,
+                self.young_people_only,
+                *self.slot_filter(),
+            )
         )
 
     async def reminders(self) -> list[Any]:
@@ -162,6 +174,7 @@ class Counter:
             .where(
                 col(Reminder.kind) == OutboxKind.REMINDER,
                 col(Reminder.status) == OutboxStatus.FAILED,
+                self.young_people_only,
                 *self.slot_filter(),
             )
             .group_by(col(Slot.site_id), col(Slot.kind), reason)
@@ -194,7 +207,11 @@ class Counter:
                 col(Youth.site_id).label("site_id"),
                 col(Youth.origin).label("origin"),
             )
-            .where(self.within(created), in_scope(col(Youth.site_id), self.site_ids))
+            .where(
+                self.within(created),
+                in_scope(col(Youth.site_id), self.site_ids),
+                col(Youth.telegram_user_id) >= 0,  # not the bot preview's staff
+            )
             .subquery()
         )
         key = [inner.c.week, inner.c.site_id, inner.c.origin]

@@ -140,6 +140,9 @@ async def test_a_booking_in_the_preview_is_the_throwaway_youths_and_reset_discar
         assert planned.all(), "the booking has its reminders, as a youth's would"
     assert (booking.slot_id, booking.status) == (world.slot_a.id, BookingStatus.BOOKED)
 
+    roster = await client.get(f"/slots/{world.slot_a.id}/roster")
+    assert "Aperçu du bot (personnel)" in roster.text
+
     [number] = re.findall(r'href="/preview/document\?n=(\d+)"', preview.page)
     document = await client.get(f"/preview/document?n={number}")
     assert document.status_code == 200

@@ -277,6 +277,9 @@ async def test_linkee_export_lists_seat_holders_by_name_with_the_pickup_date(
             )
         nameless = await make_youth(session, now, display_name="", username="nameless")
         await make_booking(session, now, nameless, slot)
+        # An adviser trying the bot's preview: on the roster, not on Linkee's list.
+        adviser = await make_youth(session, now, display_name="Conseillère", telegram_user_id=-7)
+        await make_booking(session, now, adviser, slot)
         workshop = await make_slot(session, now)
         assert slot.id is not None
         assert workshop.id is not None

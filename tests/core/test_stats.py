@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from core.clock import ManualClock
 from core.db import Database
@@ -338,3 +339,44 @@ def test_weeks_are_local_and_follow_daylight_saving() -> None:
         weeks_between(date(2026, 4, 1), date(2026, 3, 1), PARIS)
     with pytest.raises(ValueError, match="at most"):
         weeks_between(date(2026, 1, 1), date(2028, 6, 1), PARIS)
+
+
+async def test_staff_trying_the_bot_preview_are_left_out_of_the_figures(
+    database: Database, clock: ManualClock
+) -> None:
+    a, _ = await scenario(database, clock.now())
+    async with database.reading() as session:
+        before = await dashboard(
+            session, site_ids=None, first_day=FIRST_DAY, last_day=LAST_DAY, tz=PARIS
+        )
+    async with database.transaction() as session:
+        world = World(session, clock.now())
+        parcels = (
+            await session.scalars(select(Slot).where(col(Slot.kind) == SlotKind.FOOD_PARCEL))
+        ).one()
+        preview = await make_youth(
+            session, clock.now(), telegram_user_id=-1_000_007, site_id=a,
+            created_at=utc("2026-11-25T10:00:00"),
+        )  # fmt: skip
+        booking = await make_booking(session, clock.now(), preview, parcels, BookingStatus.BOOKED)
+        session.add(
+            Reminder(
+                kind=OutboxKind.REMINDER, booking_id=booking.id, youth_id=preview.id,
+                due_at=clock.now(), status=FAILED, last_error="preview_youth",
+                created_at=clock.now(),
+            )
+        )  # fmt: skip
+        # A young person's booking at the same moment counts, as a check that this one could.
+        await world.booking(parcels)
+    async with database.reading() as session:
+        after = await dashboard(
+            session, site_ids=None, first_day=FIRST_DAY, last_day=LAST_DAY, tz=PARIS
+        )
+
+    def fills(board: object) -> dict[object, Rate]:
+        return {(r.week, r.site_id, r.kind): r.fill for r in board.activity}  # type: ignore[attr-defined]
+
+    key = next(k for k in fills(before) if k[2] == SlotKind.FOOD_PARCEL)
+    assert fills(after)[key] == Rate(fills(before)[key].numerator + 1, 40)
+    assert after.failures == before.failures
+    assert after.origins == before.origins
