@@ -14,23 +14,22 @@ to refuse, and the caller's transaction must then roll back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from core.audit import record
-from core.i18n import Text, t
+from core.i18n import t
 from core.models import (
     Booking,
     OutboxKind,
     OutboxStatus,
     Reminder,
     Slot,
-    SlotKind,
     SlotSeries,
     SlotStatus,
     StaffUser,
@@ -45,82 +44,21 @@ from core.slot_admin import (
     scoped_slot,
 )
 from core.slot_form import (
-    FieldErrors,
-    SlotChoices,
-    SlotForm,
     SlotValues,
-    validate_slot_form,
 )
+from core.slot_series_form import SeriesValues, at_pattern_times, missing_time_on
 from core.slots import OffsetsFor
-from core.wall_clock import NonexistentLocalTime, to_local, to_utc
+from core.wall_clock import NonexistentLocalTime, to_local
 
 AUDIT_ENTITY = "slot_series"
 ACTION_CREATE = "slot_series.create"
 ACTION_UPDATE_FOLLOWING = "slot_series.update_following"
 ACTION_CANCEL_FOLLOWING = "slot_series.cancel_following"
-MAX_WEEKS = 52
 # Why the other notices of a youth booked on several cancelled occurrences are not sent.
 SKIP_REASON_TOLD_ONCE = "series_cancelled_told_once"
 
-BAD_WEEKS = t("Le nombre de semaines est un nombre entier entre 1 et 52.")
 _TIMES = ("starts_at", "ends_at")
 _WINDOW = ("booking_opens_at", "booking_closes_at")
-
-
-@dataclass
-class SeriesForm:
-    """The slot form of the first occurrence, and how many weeks it repeats."""
-
-    slot: SlotForm
-    weeks: str = ""
-
-
-@dataclass(frozen=True)
-class SeriesValues:
-    occurrences: tuple[SlotValues, ...]
-
-    @property
-    def first(self) -> SlotValues:
-        return self.occurrences[0]
-
-
-def validate_series_form(
-    form: SeriesForm,
-    *,
-    now: datetime,
-    tz: tzinfo,
-    choices: SlotChoices,
-    cutoff_minutes_for: Callable[[SlotKind], int],
-) -> SeriesValues | FieldErrors:
-    """Every occurrence's values, or the errors of the form's fields."""
-    errors: FieldErrors = {}
-    raw = form.weeks.strip()
-    weeks = int(raw) if raw.isdigit() else 0
-    if not 1 <= weeks <= MAX_WEEKS:
-        errors["weeks"] = BAD_WEEKS
-    first = validate_slot_form(
-        form.slot, now=now, tz=tz, choices=choices, cutoff_minutes_for=cutoff_minutes_for
-    )
-    if not isinstance(first, SlotValues):
-        return first | errors
-    if errors:
-        return errors
-    occurrences = []
-    first_day = to_local(first.starts_at, tz).date()
-    for week in range(weeks):
-        day = first_day + timedelta(weeks=week)
-        try:
-            occurrences.append(_moved(first, first, tz, day=day, move_times=True))
-        except NonexistentLocalTime:
-            return {"starts_at": missing_time_on(day)}
-    return SeriesValues(tuple(occurrences))
-
-
-def missing_time_on(day: date) -> Text:
-    return t(
-        "Le {date}, cette heure n’existe pas (passage à l’heure d’été) : choisis-en une autre.",
-        date=day,
-    )
 
 
 async def create_series(
@@ -213,7 +151,9 @@ async def update_following(
         day = to_local(occurrence.starts_at, tz).date() + day_shift
         try:
             if changed & {*_TIMES, *_WINDOW}:
-                planned = _moved(planned, values, tz, day=day, move_times=bool(changed & {*_TIMES}))
+                planned = at_pattern_times(
+                    planned, values, tz, day=day, move_times=bool(changed & {*_TIMES})
+                )
         except NonexistentLocalTime:
             raise SlotChangeRefused({"starts_at": missing_time_on(day)}) from None
         plans.append((occurrence, planned))
@@ -284,36 +224,6 @@ async def _apply(
             for name, reason in refused.errors.items()
         }
         raise SlotChangeRefused(errors) from None
-
-
-def _moved(
-    values: SlotValues, pattern: SlotValues, tz: tzinfo, *, day: date, move_times: bool
-) -> SlotValues:
-    """`values` with `pattern`'s local hours on `day` (if `move_times`) and its booking window.
-
-    Everything is counted on the wall clock: the window keeps the distance to the
-    start that it has in `pattern`, and the end its local duration.
-    """
-    pattern_start = to_local(pattern.starts_at, tz)
-    if move_times:
-        start = datetime.combine(day, pattern_start.time())
-        starts_at = to_utc(start, tz)
-        ends_at = to_utc(start + (to_local(pattern.ends_at, tz) - pattern_start), tz)
-    else:
-        start, starts_at, ends_at = to_local(values.starts_at, tz), values.starts_at, values.ends_at
-
-    def edge(instant: datetime | None) -> datetime | None:
-        return (
-            None if instant is None else to_utc(start + (to_local(instant, tz) - pattern_start), tz)
-        )
-
-    return replace(
-        values,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        booking_opens_at=edge(pattern.booking_opens_at),
-        booking_closes_at=edge(pattern.booking_closes_at),
-    )
 
 
 def _values_of(slot: Slot) -> SlotValues:

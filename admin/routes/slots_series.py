@@ -18,7 +18,8 @@ from admin.state import panel_of
 from admin.templating import render
 from core.models import SlotKind
 from core.slot_form import FieldErrors, SlotChoices, load_slot_choices, new_slot_form
-from core.slot_series import SeriesForm, SeriesValues, create_series, validate_series_form
+from core.slot_series import create_series
+from core.slot_series_form import SeriesForm, SeriesValues, validate_series_form
 
 router = panel_router()
 DEFAULT_WEEKS = "8"

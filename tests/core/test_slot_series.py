@@ -25,14 +25,12 @@ from core.models import (
 from core.slot_admin import SlotChangeRefused
 from core.slot_form import SlotForm, SlotValues, load_slot_choices, validate_slot_form
 from core.slot_series import (
-    SeriesForm,
-    SeriesValues,
     cancel_following,
     create_series,
     series_occurrences,
     update_following,
-    validate_series_form,
 )
+from core.slot_series_form import SeriesForm, SeriesValues, validate_series_form
 from tests.conftest import PARIS
 from tests.support.factories import make_partner, make_site, make_youths
 
