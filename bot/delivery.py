@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.port import Keyboard, TelegramPort, split_message
 from bot.sender import FailureKind, Sender, SendResult, SendStatus
@@ -88,13 +89,7 @@ def _stops(result: SendResult) -> bool:
 
 
 def _with_calls(result: SendResult, calls: int) -> SendResult:
-    return SendResult(
-        result.status,
-        message_id=result.message_id,
-        failure=result.failure,
-        attempts=calls,
-        retry_at=result.retry_at,
-    )
+    return replace(result, attempts=calls)
 
 
 def text_call(

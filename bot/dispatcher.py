@@ -20,6 +20,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -150,13 +151,7 @@ class Dispatcher:
             calls += result.attempts
             if not result.sent:
                 break
-        return SendResult(
-            result.status,
-            message_id=result.message_id,
-            failure=result.failure,
-            attempts=calls,
-            retry_at=result.retry_at,
-        )
+        return replace(result, attempts=calls)
 
     # -- running -------------------------------------------------------------------------
 

@@ -25,10 +25,10 @@ from core.booking import rules
 from core.booking.errors import (
     BookingNotFound,
     SlotCancelled,
-    SlotNotFound,
     SlotNotStarted,
     StaffNotFound,
 )
+from core.booking.operations import lock_slot
 from core.follow_ups import plan_follow_ups
 from core.models import (
     AuditEntry,
@@ -77,7 +77,7 @@ async def mark_all_present(session: AsyncSession, slot_id: int, now: datetime, b
     marking the one youth who did not come.
     """
     staff = await _staff(session, by)
-    slot, bookings, youths = await _lock_slot(session, slot_id)
+    slot, bookings, youths = await _lock_unmarked_seats(session, slot_id)
     if slot.status != SlotStatus.SCHEDULED:
         raise SlotCancelled(slot_id)
     if now < slot.starts_at:
@@ -180,14 +180,14 @@ async def _lock_booking(
     if booking is None:
         raise BookingNotFound(booking_id)
     youths = await _lock_youths(session, [booking.youth_id])
-    slot = await _lock_slot_row(session, booking.slot_id)
+    slot = await lock_slot(session, booking.slot_id)
     # Read again under the locks: an erasure that held the youth has unlinked it by now.
     booking = (await session.scalars(statement)).one()
     youth = youths.get(booking.youth_id) if booking.youth_id is not None else None
     return booking, slot, youth
 
 
-async def _lock_slot(
+async def _lock_unmarked_seats(
     session: AsyncSession, slot_id: int
 ) -> tuple[Slot, list[Booking], dict[int, Youth]]:
     """The slot and its seats not marked yet, with their youths, locked youths first."""
@@ -196,7 +196,7 @@ async def _lock_slot(
     )
     first = (await session.scalars(booked)).all()
     youths = await _lock_youths(session, [booking.youth_id for booking in first])
-    slot = await _lock_slot_row(session, slot_id)
+    slot = await lock_slot(session, slot_id)
     statement = booked.order_by(col(Booking.id)).execution_options(populate_existing=True)
     bookings = list((await session.scalars(statement)).all())
     # A seat taken between the first read and the slot's lock (rare) has its youth locked
@@ -220,16 +220,3 @@ async def _lock_youths(session: AsyncSession, youth_ids: Iterable[int | None]) -
         .execution_options(populate_existing=True)
     )
     return {youth.id: youth for youth in (await session.scalars(statement)).all() if youth.id}
-
-
-async def _lock_slot_row(session: AsyncSession, slot_id: int) -> Slot:
-    statement = (
-        select(Slot)
-        .where(col(Slot.id) == slot_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    slot = await session.scalar(statement)
-    if slot is None:
-        raise SlotNotFound(slot_id)
-    return slot

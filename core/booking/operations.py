@@ -126,7 +126,7 @@ async def book(
     if existing is not None:
         return BookingOutcome(existing, False, await waitlist_position(session, existing))
 
-    slot = await _lock_slot(session, slot_id)
+    slot = await lock_slot(session, slot_id)
     rules.check_bookable(slot, now)
     if slot.kind == SlotKind.FOOD_PARCEL:
         held = await food_parcel_bookings_in_week_of(session, youth_id, slot.starts_at, tz)
@@ -253,7 +253,8 @@ async def _lock_youth(session: AsyncSession, youth_id: int) -> bool:
     return await session.scalar(statement) is not None
 
 
-async def _lock_slot(session: AsyncSession, slot_id: int) -> Slot:
+async def lock_slot(session: AsyncSession, slot_id: int) -> Slot:
+    """The slot row, locked against changes to it (its own bookings stay free to change)."""
     statement = (
         select(Slot)
         .where(col(Slot.id) == slot_id)
@@ -282,7 +283,7 @@ async def _lock_booking(
         raise NotYourBooking(booking_id, youth_id)
     if booking.youth_id is not None:
         await _lock_youth(session, booking.youth_id)
-    slot = await _lock_slot(session, booking.slot_id)
+    slot = await lock_slot(session, booking.slot_id)
     booking = (await session.scalars(statement)).one()
     return booking, slot
 
