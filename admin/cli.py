@@ -107,6 +107,15 @@ def _panel_url(host: str, port: int) -> str:
     return f"Staff panel: http://{shown}:{port}/"
 
 
+def _this_python() -> str:
+    """This interpreter as typed from the project's folder (`.venv/bin/python` after `make run`),
+    so a command we print can be pasted as it is."""
+    try:
+        return str(Path(sys.executable).relative_to(Path.cwd()))
+    except ValueError:
+        return sys.executable
+
+
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     ready = _ready(settings, args.host, args.port)
     if ready is None:
@@ -117,7 +126,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         if not settings.has_bot_token:
             emails = ", ".join(account.email for account in demo_accounts())
             print(f"Demo accounts (passwords printed when they were created): {emails}")
-            print("Lost one? python -m admin set-password --email EMAIL")
+            print(f"Lost one? {_this_python()} -m admin set-password --email EMAIL")
             print("No BOT_TOKEN set: only the panel runs. Press Ctrl-C to stop.", flush=True)
 
     server, serving = await _serve_panel(ready, args.host, args.port, started)
