@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.cli_common import french, migrated
 from core.clock import SystemClock
@@ -64,7 +67,12 @@ def _password(args: argparse.Namespace) -> str | None:
     return first
 
 
-async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+async def _with_password(
+    settings: Settings,
+    args: argparse.Namespace,
+    change: Callable[[AsyncSession, str], Awaitable[str]],
+) -> int:
+    """Read the password, make the account change in one transaction, print what it says."""
     password = _password(args)
     if password is None:
         return 1
@@ -73,42 +81,38 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
         if not await migrated(database):
             return 1
         async with database.transaction() as session:
-            sites = await resolve_sites(session, args.site)
-            user = await create_staff(
-                session,
-                email=args.email,
-                password=password,
-                role=StaffRole(args.role),
-                site_ids=[site.id for site in sites if site.id is not None],
-                now=SystemClock().now(),
-                display_name=args.name,
-            )
+            done = await change(session, password)
     except StaffError as error:
         print(french(error.message, settings), file=sys.stderr)
         return 1
     finally:
         await database.dispose()
-    where = f" for {', '.join(site.name for site in sites)}" if sites else ""
-    print(f"Account created: {user.email} ({user.role.value}){where}.")
+    print(done)
     return 0
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    async def create(session: AsyncSession, password: str) -> str:
+        sites = await resolve_sites(session, args.site)
+        user = await create_staff(
+            session,
+            email=args.email,
+            password=password,
+            role=StaffRole(args.role),
+            site_ids=[site.id for site in sites if site.id is not None],
+            now=SystemClock().now(),
+            display_name=args.name,
+        )
+        where = f" for {', '.join(site.name for site in sites)}" if sites else ""
+        return f"Account created: {user.email} ({user.role.value}){where}."
+
+    return await _with_password(settings, args, create)
 
 
 async def _set_password(settings: Settings, args: argparse.Namespace) -> int:
-    password = _password(args)
-    if password is None:
-        return 1
-    database = make_database(settings.database_url)
-    try:
-        if not await migrated(database):
-            return 1
-        async with database.transaction() as session:
-            user = await account_by_email(session, args.email)
-            await set_password(session, user, password, now=SystemClock().now())
-            email = user.email
-    except StaffError as error:
-        print(french(error.message, settings), file=sys.stderr)
-        return 1
-    finally:
-        await database.dispose()
-    print(f"New password set for {email}.")
-    return 0
+    async def reset(session: AsyncSession, password: str) -> str:
+        user = await account_by_email(session, args.email)
+        await set_password(session, user, password, now=SystemClock().now())
+        return f"New password set for {user.email}."
+
+    return await _with_password(settings, args, reset)
