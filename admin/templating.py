@@ -70,6 +70,11 @@ class Translator:
 
     def __init__(self, locale: str, catalogs: Catalogs, tz: Any) -> None:
         self.locale, self.catalogs, self.tz = locale, catalogs, tz
+        # A page repeats its labels, numbers and dates row after row: each is rendered
+        # once per page. Safe because a page has one locale, catalogue and time zone, and
+        # texts and values are immutable (equal ones, such as 2 and 2.0, read alike).
+        self._texts: dict[Text, Markup] = {}
+        self._plains: dict[Param, str] = {}
 
     def t(self, msgid: str, /, **params: Param) -> Markup:
         return self.tr(t(msgid, **params))
@@ -78,6 +83,12 @@ class Translator:
         return self.tr(Text(singular, plural, n, tuple(sorted(params.items()))))
 
     def tr(self, text: Text) -> Markup:
+        rendered = self._texts.get(text)
+        if rendered is None:
+            rendered = self._texts[text] = self._translate(text)
+        return rendered
+
+    def _translate(self, text: Text) -> Markup:
         translations = self.catalogs.translations(self.locale)
         if text.plural is None:
             template = translations.gettext(text.msgid)
@@ -105,7 +116,17 @@ class Translator:
 
     def _plain(self, value: Param) -> str:
         # Numbers and dates as core.i18n formats them for the locale (plain text).
-        return render_text(Text("{v}", params=(("v", value),)), self.locale, self.catalogs, self.tz)
+        plain = self._plains.get(value)
+        if plain is None:
+            message = Text("{v}", params=(("v", value),))
+            plain = self._plains[value] = render_text(message, self.locale, self.catalogs, self.tz)
+        return plain
+
+
+def page_translator(request: Request) -> Translator:
+    """The page's translator, for a route that writes some text before `render`."""
+    panel = panel_of(request)
+    return Translator(chosen_locale(request), panel.catalogs, panel.settings.tz)
 
 
 def render(
@@ -114,10 +135,11 @@ def render(
     context: Mapping[str, Any] | None = None,
     *,
     status_code: int = 200,
+    translator: Translator | None = None,
 ) -> HTMLResponse:
     panel = panel_of(request)
-    locale = chosen_locale(request)
-    translator = Translator(locale, panel.catalogs, panel.settings.tz)
+    translator = translator or page_translator(request)
+    locale = translator.locale
     staff = optional_staff(request)
     csrf = session_of(request).csrf
     page = panel.templates.get_template(template).render(

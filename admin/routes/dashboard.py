@@ -19,9 +19,9 @@ from sqlmodel import col, select
 from admin.access import COORDINATION, allow, panel_router
 from admin.routes.dashboard_view import (
     REMINDER_SERIES,
-    TABLE_PAGE_PARAMS,
     FilterForm,
     Filters,
+    Lines,
     Numbers,
     only_site,
     rate_chart,
@@ -30,15 +30,12 @@ from admin.routes.dashboard_view import (
     table_page,
 )
 from admin.state import panel_of
-from admin.templating import chosen_locale, render
+from admin.templating import chosen_locale, page_translator, render
 from core.i18n import Text, render_text, t
 from core.models import OutboxStatus, Site
 from core.stats import Dashboard, dashboard, weekly_totals
 from core.stats_csv import (
     KIND_LABELS,
-    NO_ORIGIN,
-    NO_REASON,
-    NO_SITE,
     activity_csv,
     failures_csv,
     origins_csv,
@@ -65,33 +62,36 @@ RATE_CHARTS: tuple[tuple[str, Text], ...] = (
 @allow(COORDINATION)
 async def dashboard_page(request: Request) -> Response:
     form, sites = await _filters(request)
+    translator = page_translator(request)
+    numbers = Numbers(translator.locale)
     context: dict[str, object] = {
         "form": form,
         "sites": sites,
         "kind_labels": KIND_LABELS,
-        "numbers": Numbers(chosen_locale(request)),
-        "no_site": NO_SITE,
-        "no_origin": NO_ORIGIN,
-        "no_reason": NO_REASON,
+        "numbers": numbers,
         "reminder_series": [(status, REMINDER_NAMES[status]) for status in REMINDER_SERIES],
     }
     if form.filters is None:
-        return render(request, "dashboard/page.html", context, status_code=400)
+        return render(
+            request, "dashboard/page.html", context, status_code=400, translator=translator
+        )
     board = await _board(request, form.filters)
     totals = weekly_totals(board)
+    lines = Lines(translator, numbers, board.site_names)
+    filters, query = form.filters, request.query_params
     context |= {
         "board": board,
         "totals": totals,
-        "query": form.filters.query(),
+        "query": filters.query(),
         "rate_charts": [(name, title, rate_chart(totals, name)) for name, title in RATE_CHARTS],
         "reminders_chart": reminders_chart(totals),
-        "site_name": lambda site_id: board.site_names.get(site_id, str(site_id)),
         "tables": {
-            name: table_page(name, getattr(board, name), form.filters, request.query_params)
-            for name in TABLE_PAGE_PARAMS
+            "activity": table_page("activity", board.activity, filters, query, lines.activity),
+            "failures": table_page("failures", board.failures, filters, query, lines.failure),
+            "origins": table_page("origins", board.origins, filters, query, lines.origin),
         },
     }
-    return render(request, "dashboard/page.html", context)
+    return render(request, "dashboard/page.html", context, translator=translator)
 
 
 @router.get("/dashboard/weeks.csv", name="dashboard_weeks_csv")
