@@ -1,4 +1,4 @@
-"""Finding a youth and reading their page in the staff panel (issue 7, part 5).
+"""Reading a youth's page in the staff panel; finding them is `core.youth_search`.
 
 An adviser sees the youths of their sites (see `core.staff_scope` for youths with
 no site), plus any youth booked on a slot of their sites, whom they meet on a
@@ -30,9 +30,26 @@ from core.staff_scope import (
     SiteIds,
     fetch_page,
     in_scope,
-    page_bounds,
     site_visible,
 )
+from core.youth_search import YouthSummary, search_youths
+
+# The search lives in `core.youth_search`; it is offered here too, with the rest of
+# what the panel reads about youths.
+__all__ = [
+    "ACTION_FOOD_PARCEL",
+    "CONTACT_REQUESTS_SHOWN",
+    "DiagnosticSummary",
+    "FoodParcelEligibility",
+    "YouthErased",
+    "YouthPage",
+    "YouthSummary",
+    "scoped_youth",
+    "search_youths",
+    "set_food_parcel_eligible",
+    "visible_youths",
+    "youth_page",
+]
 
 ACTION_FOOD_PARCEL = "youth.food_parcel_eligible"
 # The latest requests are what the page is for; older ones are in the inbox's history.
@@ -46,16 +63,6 @@ class YouthErased(NotFound):
 
     def __init__(self, youth_id: int) -> None:
         super().__init__("youth", youth_id)
-
-
-@dataclass(frozen=True)
-class YouthSummary:
-    id: int
-    display_name: str
-    username: str | None
-    site_id: int | None
-    reachable: bool
-    last_seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -103,21 +110,6 @@ def visible_youths(site_ids: SiteIds) -> ColumnElement[bool]:
     return sa.or_(in_scope(col(Youth.site_id), site_ids), booked_here)
 
 
-def _visible_in_bulk(site_ids: SiteIds) -> ColumnElement[bool]:
-    """`visible_youths` for a search over every youth: the youths booked on a slot of the
-    scope are listed once (`IN`), where `EXISTS` would look up the bookings of each youth
-    in turn, and make PostgreSQL's planner cost the query high enough to compile it (JIT),
-    which takes longer than the query itself."""
-    if site_ids is None:
-        return sa.true()
-    booked_here = (
-        select(col(Booking.youth_id))
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .where(col(Slot.site_id).in_(sorted(site_ids)), col(Booking.youth_id).is_not(None))
-    )
-    return sa.or_(in_scope(col(Youth.site_id), site_ids), col(Youth.id).in_(booked_here))
-
-
 async def scoped_youth(session: AsyncSession, youth_id: int, site_ids: SiteIds) -> Youth:
     youth = await session.get(Youth, youth_id)
     if youth is None:
@@ -128,90 +120,6 @@ async def scoped_youth(session: AsyncSession, youth_id: int, site_ids: SiteIds) 
     if await session.scalar(visible) is None:
         raise NotFound("youth", youth_id)
     return youth
-
-
-# -- search -------------------------------------------------------------------------------
-
-
-async def search_youths(
-    session: AsyncSession,
-    query: str,
-    *,
-    site_ids: SiteIds,
-    page: int = 1,
-    per_page: int = DEFAULT_PER_PAGE,
-) -> Page[YouthSummary]:
-    """Youths whose display name or username contains `query`, ignoring case.
-
-    Names starting with the query come first, then alphabetical order. A leading
-    "@" is ignored, as staff copy usernames from Telegram. An empty query lists
-    every youth in scope.
-    """
-    term = query.strip().removeprefix("@").strip()
-    statement = sa.select(
-        col(Youth.id),
-        col(Youth.display_name),
-        col(Youth.username),
-        col(Youth.site_id),
-        col(Youth.reachable),
-        col(Youth.last_seen_at),
-    ).where(_visible_in_bulk(site_ids))
-    order: list[Any] = []
-    if term:
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        name, username = col(Youth.display_name), col(Youth.username)
-        statement = statement.where(
-            sa.or_(_contains(name, term, sqlite), _contains(username, term, sqlite))
-        )
-        order.append(sa.case((_starts_with(name, term, sqlite), 0), else_=1))
-    order += [sa.func.lower(col(Youth.display_name)), col(Youth.id)]
-    # Each match is a scan of every youth (a name contains the term anywhere): the
-    # total comes with the page from the same scan, as a window count, rather than
-    # from a second scan as `fetch_page` would make.
-    page, per_page, offset = page_bounds(page, per_page)
-    counted = statement.add_columns(sa.func.count().over().label("total"))
-    rows = (await session.execute(counted.order_by(*order).limit(per_page).offset(offset))).all()
-    if rows:
-        total = int(rows[0].total)
-    else:  # past the last page, or nothing matched: count on its own
-        total = int(
-            await session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
-        )
-    return Page([YouthSummary(*row[:-1]) for row in rows], total, page, per_page)
-
-
-def _contains(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:
-    if sqlite:
-        matched: ColumnElement[bool] = column.op("GLOB")("*" + _glob(term) + "*")
-    else:
-        matched = sa.func.lower(column).contains(term.lower(), autoescape=True)
-    return matched
-
-
-def _starts_with(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:
-    if sqlite:
-        matched: ColumnElement[bool] = column.op("GLOB")(_glob(term) + "*")
-    else:
-        matched = sa.func.lower(column).startswith(term.lower(), autoescape=True)
-    return matched
-
-
-def _glob(term: str) -> str:
-    """A case-insensitive GLOB pattern for `term`, one character class per letter.
-
-    SQLite's `lower()` and `LIKE` fold ASCII letters only, so "élodie" would miss
-    "Élodie"; `[éÉ]` does not. GLOB's own wildcards are escaped as classes.
-    """
-    out = []
-    for char in term:
-        lower, upper = char.lower(), char.upper()
-        if lower != upper and len(lower) == 1 and len(upper) == 1:
-            out.append(f"[{lower}{upper}]")
-        elif char in "*?[":
-            out.append(f"[{char}]")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 # -- a youth's page -----------------------------------------------------------------------
