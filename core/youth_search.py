@@ -7,8 +7,9 @@ ignoring accents ("elodie" does not find "Élodie"). PostgreSQL compares
 so its exact test is a GLOB with one character class per letter (`[éÉ]`).
 
 Speed, measured with `bench.admin_pages` over 50,000 youths. A name contains the
-term anywhere, so no ordinary index helps and a search reads every youth. What
-made it slow was what each of those rows cost, so this module keeps that small:
+term anywhere, so no ordinary index helps: SQLite reads every youth, and so does
+PostgreSQL for a term too short for its trigram index (below). What made a search
+slow was what each of those rows cost, so this module keeps that small:
 
 - On SQLite a GLOB of character classes costs about twice a `LIKE`, so each column
   is first tested with a `LIKE` that accepts a superset of the GLOB's matches
@@ -22,16 +23,19 @@ made it slow was what each of those rows cost, so this module keeps that small:
 - The total comes with the page from the same scan (a window count), and a first
   page with no match needs no second scan to say there are none.
 
-Why no index of trigrams (pg_trgm's GIN, SQLite's FTS5)? The schema is made by
-migrations that must match the models (`tests/core/test_migrations.py`), and
-neither index is declared on `Youth`; SQLite's FTS5 table cannot be, being a
-virtual table. On PostgreSQL, where the scan of names is most of a search, a GIN
-index over `display_name` and `username` answering `ILIKE '%term%'`, with the
-exact test rechecked on what it finds, halves the search page's time.
+On PostgreSQL the names are not scanned: a GIN index of trigrams (pg_trgm, over
+`display_name` and `username`, migration 0005) answers `ILIKE '%term%'`, and the
+exact test (`lower(...) LIKE`) is rechecked on the rows it finds, so the results are
+those of the scan. A term without three letters or digits in a row has no trigram
+to look up, so it is scanned. ILIKE lower-cases both sides as `lower()` does, so
+the index never drops a row the exact test keeps. SQLite has no such index: its
+FTS5 trigram table would be a table the models cannot declare, and the scan with
+the cheap `LIKE` first is fast enough there.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +48,9 @@ from sqlmodel import col
 from core.models import Booking, Slot, Youth
 from core.staff_scope import DEFAULT_PER_PAGE, Page, SiteIds, in_scope, page_bounds
 
+# pg_trgm indexes runs of letters and digits; a term without three in a row has no
+# trigram the index could look up, and would make PostgreSQL read the whole index.
+_TRIGRAM = re.compile(r"[^\W_]{3}")
 # SQLite LIKE's escape character: a backslash in a name is rare, and escaped anyway.
 _LIKE_ESCAPE = "\\"
 
@@ -127,6 +134,10 @@ def _contains(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:
             column.op("GLOB")("*" + _glob(term) + "*"),
         )
     matched: ColumnElement[bool] = sa.func.lower(column).contains(term.lower(), autoescape=True)
+    if _TRIGRAM.search(term):
+        # The same test, in a form the trigram index answers (see the docstring).
+        indexed = column.ilike("%" + _like_escaped(term.lower(), "/") + "%", escape="/")
+        matched = sa.and_(indexed, matched)
     return matched
 
 
@@ -165,8 +176,11 @@ def _like_superset(term: str) -> str:
     for char in term:
         if not char.isascii():
             out.append("_")
-        elif char in ("%", "_", _LIKE_ESCAPE):
-            out.append(_LIKE_ESCAPE + char)
         else:
-            out.append(char)
+            out.append(_like_escaped(char, _LIKE_ESCAPE))
     return "".join(out)
+
+
+def _like_escaped(text: str, escape: str) -> str:
+    """`text` in a LIKE pattern, its wildcards and the escape character taken literally."""
+    return "".join(escape + char if char in ("%", "_", escape) else char for char in text)

@@ -61,6 +61,17 @@ class Youth(SQLModel, table=True):
     """
 
     __tablename__ = "youth"
+    # The staff panel's search by a piece of a name (`core.youth_search`): trigrams on
+    # PostgreSQL (migration 0005 adds the pg_trgm extension); a plain index on SQLite.
+    __table_args__ = (
+        sa.Index(
+            "ix_youth_name_trigrams",
+            "display_name",
+            "username",
+            postgresql_using="gin",
+            postgresql_ops={"display_name": "gin_trgm_ops", "username": "gin_trgm_ops"},
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_user_id: int = Field(sa_type=sa.BigInteger, unique=True)
