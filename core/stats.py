@@ -32,10 +32,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from core.db import Database
 from core.models import OutboxStatus, Site, SlotKind
-from core.staff_preview import staff_preview_youth_ids
 from core.staff_scope import SiteIds
-from core.stats_queries import Counter
+from core.stats_queries import (
+    ACTIVITY_COUNTS,
+    BOOKING_COUNTS,
+    SLOT_COUNTS,
+    Counter,
+    slots_in_view,
+)
+from core.stats_tally import REMINDER_COLUMNS, aware, bring_up_to_date
 
 # Two years of weeks: what a coordinator compares; longer ranges belong in an export job.
 MAX_WEEKS = 106
@@ -193,7 +200,7 @@ def _midnight(day: date, tz: tzinfo) -> datetime:
 
 
 async def dashboard(
-    session: AsyncSession,
+    database: Database,
     *,
     site_ids: SiteIds,
     first_day: date,
@@ -202,13 +209,13 @@ async def dashboard(
     kinds: Collection[SlotKind] | None = None,
 ) -> Dashboard:
     weeks = weeks_between(first_day, last_day, tz)
-    counter = Counter(
-        session,
-        [(w.starts_at, w.ends_at) for w in weeks],
-        site_ids,
-        kinds,
-        await staff_preview_youth_ids(session),
-    )
+    bounds = [(w.starts_at, w.ends_at) for w in weeks]
+    await bring_up_to_date(database, slots_in_view(bounds, site_ids, kinds))
+    async with database.reading() as session:
+        return await _read(Counter(session, bounds, site_ids, kinds), weeks)
+
+
+async def _read(counter: Counter, weeks: list[Week]) -> Dashboard:
     rows: dict[Key, ActivityRow] = {}
 
     def row(key: Any) -> ActivityRow:
@@ -218,29 +225,22 @@ async def dashboard(
             found = rows[(week, site_id, kind)] = ActivityRow(weeks[week], site_id, kind)
         return found
 
-    for *key, published, cancelled, capacity in await counter.slots():
-        target = row(key)
-        target.slots_published, target.slots_cancelled, target.capacity = (
-            int(published),
-            int(cancelled),
-            int(capacity),
-        )
-    for *key, seats, reminded, confirmed, marked, attended, no_shows in await counter.bookings():
-        target = row(key)
-        target.seats_booked, target.reminded, target.confirmed = (
-            int(seats),
-            int(reminded),
-            int(confirmed),
-        )
-        target.marked, target.attended, target.no_shows = int(marked), int(attended), int(no_shows)
-    for *key, status, count in await counter.reminders():
-        row(key).reminders[OutboxStatus(status)] = int(count)
+    for week, site_id, kind, *counts in await counter.activity():
+        target = row((week, site_id, kind))
+        numbers = dict(zip(ACTIVITY_COUNTS, (int(n) for n in counts), strict=True))
+        for name in SLOT_COUNTS + BOOKING_COUNTS:
+            setattr(target, name, numbers[name])
+        target.reminders = {
+            status: numbers[column]
+            for status, column in REMINDER_COLUMNS.items()
+            if numbers[column]
+        }
     for *key, count, total in await counter.satisfaction():
         target = row(key)
         target.satisfaction_count, target.satisfaction_total = int(count), int(total)
     activity = sorted(rows.values(), key=lambda r: (r.week.index, r.site_id or 0, r.kind.value))
     failures = [
-        FailureRow(site_id, SlotKind(kind), reason, int(count), _aware(last))
+        FailureRow(site_id, SlotKind(kind), reason, int(count), aware(last))
         for site_id, kind, reason, count, last in await counter.failures()
     ]
     origins = sorted(
@@ -252,7 +252,8 @@ async def dashboard(
     )
     shown = [r.site_id for r in activity] + [r.site_id for r in failures]
     shown += [r.site_id for r in origins]
-    return Dashboard(weeks, activity, failures, origins, await _site_names(session, shown))
+    names = await _site_names(counter.session, shown)
+    return Dashboard(weeks, activity, failures, origins, names)
 
 
 async def _site_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
@@ -262,9 +263,3 @@ async def _site_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[
     statement = sa.select(col(Site.id), col(Site.name)).where(col(Site.id).in_(wanted))
     rows = (await session.execute(statement)).all()
     return {site_id: name for site_id, name in rows if site_id is not None}
-
-
-def _aware(value: datetime | str) -> datetime:
-    # An aggregate may lose the column's type: SQLite can hand back text or a naive datetime.
-    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

@@ -5,9 +5,9 @@ selects it as a labelled column of a subquery, and groups the outer query by
 that label: PostgreSQL then sees one expression to group by, rather than two
 copies of the CASE with their own parameters, which it would refuse.
 
-The queries follow the indexes: slots by (site, starts_at) or (kind, starts_at),
-bookings by (slot, status), reminders by booking; see the report of issue 7 for
-the ones a benchmark at full size may still want.
+Bookings and reminders are read from the slots' tallies (`core.stats_tally`), which
+the caller brings up to date first; satisfaction and new youths are few enough to
+count from their rows.
 """
 
 from __future__ import annotations
@@ -20,23 +20,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from core.booking.rules import ATTENDANCE_MARKS
 from core.models import (
-    Booking,
-    BookingStatus,
-    Confirmation,
-    OutboxKind,
-    OutboxStatus,
-    Reminder,
     SatisfactionAnswer,
     Slot,
+    SlotFailureTally,
     SlotKind,
     SlotStatus,
+    SlotTally,
     Youth,
 )
-from core.rosters import seat_count_filter
-from core.staff_preview import not_staff_preview
 from core.staff_scope import SiteIds, in_scope
+from core.stats_tally import REMINDER_COLUMNS
 
 
 class Counter:
@@ -48,14 +42,11 @@ class Counter:
         weeks: list[tuple[datetime, datetime]],
         site_ids: SiteIds,
         kinds: Collection[SlotKind] | None,
-        staff_previews: list[int],
     ) -> None:
         self.session = session
         self.weeks = weeks
         self.site_ids = site_ids
         self.kinds = list(kinds) if kinds is not None else None
-        # The bot preview's youths (`core.staff_preview`): staff, not young people.
-        self.young_people_only = not_staff_preview(col(Booking.youth_id), staff_previews)
 
     def week_of(self, instant: Any) -> Any:
         branches = ((instant < ends_at, index) for index, (_, ends_at) in enumerate(self.weeks))
@@ -65,10 +56,7 @@ class Counter:
         return sa.and_(instant >= self.weeks[0][0], instant < self.weeks[-1][1])
 
     def slot_filter(self) -> list[sa.ColumnElement[bool]]:
-        conditions = [self.within(col(Slot.starts_at)), in_scope(col(Slot.site_id), self.site_ids)]
-        if self.kinds is not None:
-            conditions.append(col(Slot.kind).in_(self.kinds))
-        return conditions
+        return slots_in_view(self.weeks, self.site_ids, self.kinds)
 
     def slot_key(self) -> list[Any]:
         return [
@@ -84,101 +72,43 @@ class Counter:
         outer = sa.select(*key, *(agg(rows.c) for agg in sums)).group_by(*key)
         return list((await self.session.execute(outer)).all())
 
-    async def slots(self) -> list[Any]:
+    async def activity(self) -> list[Any]:
+        """Per (week, site, kind): slots published and cancelled, capacity, then the
+        slots' tallies (`core.stats_tally`), which the caller brought up to date."""
         scheduled = col(Slot.status) == SlotStatus.SCHEDULED
-        inner = sa.select(
-            *self.slot_key(),
-            _flag(scheduled).label("published"),
-            _flag(col(Slot.status) == SlotStatus.CANCELLED).label("cancelled"),
+        tally = {name: sa.func.coalesce(column, 0) for name, column in _TALLY_COLUMNS.items()}
+        columns = [
+            _flag(scheduled).label("slots_published"),
+            _flag(col(Slot.status) == SlotStatus.CANCELLED).label("slots_cancelled"),
             sa.case((scheduled, col(Slot.capacity)), else_=0).label("capacity"),
-        ).where(*self.slot_filter())
-        return await self.grouped(
-            inner, *(_sum(name) for name in ("published", "cancelled", "capacity"))
-        )
-
-    async def bookings(self) -> list[Any]:
-        reminded = (
-            sa.select(col(Reminder.id))
-            .where(
-                col(Reminder.booking_id) == col(Booking.id),
-                col(Reminder.kind) == OutboxKind.REMINDER,
-                col(Reminder.status) == OutboxStatus.SENT,
-            )
-            .exists()
-        )
-        marked = col(Booking.status).in_(ATTENDANCE_MARKS) & col(
-            Booking.attendance_marked_at
-        ).is_not(None)
+            # A cancelled slot's bookings were cancelled with it: they count nowhere.
+            *(sa.case((scheduled, tally[name]), else_=0).label(name) for name in BOOKING_COUNTS),
+            # Its reminders were sent or skipped all the same.
+            *(tally[name].label(name) for name in REMINDER_COUNTS),
+        ]
         inner = (
-            sa.select(
-                *self.slot_key(),
-                _flag(seat_count_filter()).label("seat"),
-                _flag(reminded).label("reminded"),
-                _flag(col(Booking.confirmation) == Confirmation.COMING).label("coming"),
-                _flag(marked).label("marked"),
-                _flag(marked & (col(Booking.status) == BookingStatus.ATTENDED)).label("attended"),
-                _flag(marked & (col(Booking.status) == BookingStatus.NO_SHOW)).label("no_show"),
-            )
-            .join(Slot, col(Slot.id) == col(Booking.slot_id))
-            .where(
-                col(Slot.status) == SlotStatus.SCHEDULED,
-                self.young_people_only,
-                *self.slot_filter(),
-            )
+            sa.select(*self.slot_key(), *columns)
+            .outerjoin(SlotTally, col(SlotTally.slot_id) == col(Slot.id))
+            .where(*self.slot_filter())
         )
-        return await self.grouped(
-            inner,
-            _sum("seat"),
-            _sum("reminded"),
-            # Confirmed among the reminded: a "Je viens" from the booking screen is not an answer.
-            lambda c: sa.func.coalesce(sa.func.sum(c.reminded * c.coming), 0),
-            _sum("marked"),
-            _sum("attended"),
-            _sum("no_show"),
-        )
-
-    def reminder_rows(self) -> sa.Select[Any]:
-        return (
-            sa.select(*self.slot_key())
-            .select_from(Reminder)
-            .join(Booking, col(Booking.id) == col(Reminder.booking_id))
-            .join(Slot, col(Slot.id) == col(Booking.slot_id))
-            .where(
-                col(Reminder.kind) == OutboxKind.REMINDER,
-                self.young_people_only,
-                *self.slot_filter(),
-            )
-        )
-
-    async def reminders(self) -> list[Any]:
-        inner = self.reminder_rows().add_columns(col(Reminder.status).label("status"))
-        rows = inner.subquery()
-        key = [rows.c.week, rows.c.site_id, rows.c.kind, rows.c.status]
-        outer = sa.select(*key, sa.func.count()).group_by(*key)
-        return list((await self.session.execute(outer)).all())
+        return await self.grouped(inner, *(_sum(name) for name in ACTIVITY_COUNTS))
 
     async def failures(self) -> list[Any]:
         """(site, kind, reason, count, latest due) of failed reminders, the most frequent first."""
-        reason = sa.func.coalesce(col(Reminder.last_error), "")
+        failed = sa.func.sum(col(SlotFailureTally.count))
         statement = (
             sa.select(
                 col(Slot.site_id),
                 col(Slot.kind),
-                reason,
-                sa.func.count(),
-                sa.func.max(col(Reminder.due_at)),
+                col(SlotFailureTally.reason),
+                failed,
+                sa.func.max(col(SlotFailureTally.last_due_at)),
             )
-            .select_from(Reminder)
-            .join(Booking, col(Booking.id) == col(Reminder.booking_id))
-            .join(Slot, col(Slot.id) == col(Booking.slot_id))
-            .where(
-                col(Reminder.kind) == OutboxKind.REMINDER,
-                col(Reminder.status) == OutboxStatus.FAILED,
-                self.young_people_only,
-                *self.slot_filter(),
-            )
-            .group_by(col(Slot.site_id), col(Slot.kind), reason)
-            .order_by(sa.func.count().desc(), reason)
+            .select_from(SlotFailureTally)
+            .join(Slot, col(Slot.id) == col(SlotFailureTally.slot_id))
+            .where(*self.slot_filter())
+            .group_by(col(Slot.site_id), col(Slot.kind), col(SlotFailureTally.reason))
+            .order_by(failed.desc(), col(SlotFailureTally.reason))
         )
         return list((await self.session.execute(statement)).all())
 
@@ -217,6 +147,31 @@ class Counter:
         key = [inner.c.week, inner.c.site_id, inner.c.origin]
         statement = sa.select(*key, sa.func.count()).group_by(*key)
         return list((await self.session.execute(statement)).all())
+
+
+# The columns of `Counter.activity`, after the week, site and kind; named as in `core.stats.Counts`.
+SLOT_COUNTS = ("slots_published", "slots_cancelled", "capacity")
+BOOKING_COUNTS = ("seats_booked", "reminded", "confirmed", "marked", "attended", "no_shows")
+REMINDER_COUNTS = tuple(REMINDER_COLUMNS.values())
+ACTIVITY_COUNTS = SLOT_COUNTS + BOOKING_COUNTS + REMINDER_COUNTS
+_TALLY_COLUMNS = {name: getattr(SlotTally, name) for name in BOOKING_COUNTS + REMINDER_COUNTS}
+
+
+def slots_in_view(
+    weeks: list[tuple[datetime, datetime]],
+    site_ids: SiteIds,
+    kinds: Collection[SlotKind] | None,
+) -> list[sa.ColumnElement[bool]]:
+    """SQL: the slots starting within `weeks`, at `site_ids`, of `kinds`."""
+    starts_at = col(Slot.starts_at)
+    conditions = [
+        starts_at >= weeks[0][0],
+        starts_at < weeks[-1][1],
+        in_scope(col(Slot.site_id), site_ids),
+    ]
+    if kinds is not None:
+        conditions.append(col(Slot.kind).in_(list(kinds)))
+    return conditions
 
 
 def _flag(condition: Any) -> Any:

@@ -130,15 +130,14 @@ async def _filters(request: Request) -> tuple[FilterForm, list[Site]]:
 
 async def _board(request: Request, filters: Filters) -> Dashboard:
     panel = panel_of(request)
-    async with panel.database.reading() as session:
-        board = await dashboard(
-            session,
-            site_ids=None if filters.site_id is None else {filters.site_id},
-            first_day=filters.first_day,
-            last_day=filters.last_day,
-            tz=panel.settings.tz,
-            kinds=None if filters.kind is None else [filters.kind],
-        )
+    board = await dashboard(
+        panel.database,
+        site_ids=None if filters.site_id is None else {filters.site_id},
+        first_day=filters.first_day,
+        last_day=filters.last_day,
+        tz=panel.settings.tz,
+        kinds=None if filters.kind is None else [filters.kind],
+    )
     return only_site(board, filters.site_id)
 
 

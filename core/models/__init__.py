@@ -25,6 +25,7 @@ from core.models.records import (
     SatisfactionAnswer,
 )
 from core.models.scheduling import Booking, Slot, SlotSeries
+from core.models.tallies import SlotFailureTally, SlotTally, SlotTallyChange, TallyGeneration
 
 metadata = SQLModel.metadata
 
@@ -50,12 +51,16 @@ __all__ = [
     "SatisfactionAnswer",
     "Site",
     "Slot",
+    "SlotFailureTally",
     "SlotKind",
     "SlotSeries",
     "SlotStatus",
+    "SlotTally",
+    "SlotTallyChange",
     "StaffRole",
     "StaffSite",
     "StaffUser",
+    "TallyGeneration",
     "Youth",
     "metadata",
 ]

@@ -61,9 +61,9 @@ class Youth(SQLModel, table=True):
     """
 
     __tablename__ = "youth"
-    # The staff panel's search by a piece of a name (`core.youth_search`): trigrams on
-    # PostgreSQL (migration 0005 adds the pg_trgm extension); a plain index on SQLite.
     __table_args__ = (
+        # The staff panel's search by a piece of a name (`core.youth_search`): trigrams on
+        # PostgreSQL (migration 0005 adds the pg_trgm extension); a plain index on SQLite.
         sa.Index(
             "ix_youth_name_trigrams",
             "display_name",
@@ -71,6 +71,8 @@ class Youth(SQLModel, table=True):
             postgresql_using="gin",
             postgresql_ops={"display_name": "gin_trgm_ops", "username": "gin_trgm_ops"},
         ),
+        # The dashboard's new youths per week, read from the index alone.
+        sa.Index("ix_youth_new_per_week", "created_at", "telegram_user_id", "site_id", "origin"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,8 +89,7 @@ class Youth(SQLModel, table=True):
     food_parcel_eligible: bool = Field(default=False)
     reachable: bool = Field(default=True)
     unreachable_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Indexed for the dashboard's new youths per week.
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
     last_seen_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 

@@ -1,0 +1,237 @@
+"""Keeping the dashboard's per-slot counts up to date (tables in `core.models.tallies`).
+
+The dashboard reads one row per slot instead of every booking and reminder: at a
+year's scale that is the difference between a second and a few milliseconds. Before
+it reads, `bring_up_to_date` counts again the slots of the view that have no tally
+yet or whose bookings or reminders changed since (rows in `slot_tally_change`,
+written by triggers), and stores the new tallies.
+
+Counting is done outside any write transaction, so that on SQLite a large recount
+does not hold the bot's writers back; storing is a short transaction. A concurrent
+dashboard may store in between: storing checks the generation it read before
+counting, and on a change counts again (after two tries, it counts while holding the
+generation, which nobody can then overtake). A change committed while we count either
+has its change row read by us before counting (so it is in the counts) or keeps its
+change row for the next dashboard: the change rows we delete are exactly those we had
+seen, which `_consume_changes` checks by their number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from core.booking.rules import ATTENDANCE_MARKS
+from core.db import Database
+from core.models import (
+    Booking,
+    BookingStatus,
+    Confirmation,
+    OutboxKind,
+    OutboxStatus,
+    Reminder,
+    Slot,
+    SlotFailureTally,
+    SlotTally,
+    SlotTallyChange,
+    TallyGeneration,
+)
+from core.rosters import seat_count_filter
+from core.staff_preview import not_staff_preview, staff_preview_youth_ids
+
+# Slots counted per statement: keeps the IN lists well under SQLite's variable limit.
+CHUNK = 500
+OPTIMISTIC_TRIES = 2
+# The tally column for each reminder status.
+REMINDER_COLUMNS = {status: f"reminders_{status.value}" for status in OutboxStatus}
+
+
+@dataclass
+class _Recount:
+    """What one pass counted, and what it read before counting."""
+
+    generation: int
+    # The change rows seen before counting: how many, and the highest id among them.
+    changes_seen: int
+    last_change_id: int | None
+    stale_slot_ids: list[int]
+    tallies: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def bring_up_to_date(database: Database, in_view: Sequence[sa.ColumnElement[bool]]) -> None:
+    """Recount the slots matching `in_view` (conditions on `Slot`) whose tally is missing
+    or out of date, and store their tallies."""
+    for _ in range(OPTIMISTIC_TRIES):
+        async with database.reading() as session:
+            recount = await _recount(session, in_view)
+        if recount is None:
+            return
+        async with database.transaction() as session:
+            if await _store(session, recount):
+                return
+    # Other dashboards kept storing first: count with the generation held.
+    async with database.transaction() as session:
+        await session.execute(
+            sa.select(col(TallyGeneration.generation)).with_for_update()
+        )  # SQLite's BEGIN IMMEDIATE already holds every writer back.
+        recount = await _recount(session, in_view)
+        if recount is not None and not await _store(session, recount):
+            raise RuntimeError("the tally generation moved while it was held")
+
+
+async def _recount(
+    session: AsyncSession, in_view: Sequence[sa.ColumnElement[bool]]
+) -> _Recount | None:
+    generation = await session.scalar(sa.select(col(TallyGeneration.generation)))
+    seen, last_id = (
+        await session.execute(sa.select(sa.func.count(), sa.func.max(col(SlotTallyChange.id))))
+    ).one()
+    has_tally = sa.select(col(SlotTally.slot_id)).where(col(SlotTally.slot_id) == col(Slot.id))
+    changed = sa.select(col(SlotTallyChange.id)).where(col(SlotTallyChange.slot_id) == col(Slot.id))
+    stale = list(
+        await session.scalars(
+            sa.select(col(Slot.id)).where(*in_view, ~has_tally.exists() | changed.exists())
+        )
+    )
+    if not stale and not seen:
+        return None
+    recount = _Recount(int(generation or 0), int(seen), last_id, [i for i in stale if i])
+    previews = await staff_preview_youth_ids(session)
+    for chunk in _chunks(recount.stale_slot_ids):
+        recount.tallies += await _count_slots(session, chunk, previews)
+        recount.failures += await _count_failures(session, chunk, previews)
+    return recount
+
+
+async def _count_slots(
+    session: AsyncSession, slot_ids: list[int], previews: list[int]
+) -> list[dict[str, Any]]:
+    tallies = {slot_id: {"slot_id": slot_id} for slot_id in slot_ids}
+    young_people = not_staff_preview(col(Booking.youth_id), previews)
+    reminded = (
+        sa.select(col(Reminder.id))
+        .where(
+            col(Reminder.booking_id) == col(Booking.id),
+            col(Reminder.kind) == OutboxKind.REMINDER,
+            col(Reminder.status) == OutboxStatus.SENT,
+        )
+        .exists()
+    )
+    marked = col(Booking.status).in_(ATTENDANCE_MARKS) & col(Booking.attendance_marked_at).is_not(
+        None
+    )
+    coming = col(Booking.confirmation) == Confirmation.COMING
+    flags = {
+        "seats_booked": seat_count_filter(),
+        "reminded": reminded,
+        # Confirmed among the reminded: a "Je viens" from the booking screen is no answer.
+        "confirmed": reminded & coming,
+        "marked": marked,
+        "attended": marked & (col(Booking.status) == BookingStatus.ATTENDED),
+        "no_shows": marked & (col(Booking.status) == BookingStatus.NO_SHOW),
+    }
+    bookings = (
+        sa.select(
+            col(Booking.slot_id),
+            *(sa.func.sum(sa.case((flag, 1), else_=0)).label(name) for name, flag in flags.items()),
+        )
+        .where(col(Booking.slot_id).in_(slot_ids), young_people)
+        .group_by(col(Booking.slot_id))
+    )
+    for row in (await session.execute(bookings)).mappings():
+        tallies[row["slot_id"]] |= {name: int(row[name] or 0) for name in flags}
+    reminders = (
+        sa.select(col(Booking.slot_id), col(Reminder.status), sa.func.count())
+        .select_from(Reminder)
+        .join(Booking, col(Booking.id) == col(Reminder.booking_id))
+        .where(
+            col(Booking.slot_id).in_(slot_ids),
+            col(Reminder.kind) == OutboxKind.REMINDER,
+            young_people,
+        )
+        .group_by(col(Booking.slot_id), col(Reminder.status))
+    )
+    for slot_id, status, count in (await session.execute(reminders)).all():
+        tallies[slot_id][REMINDER_COLUMNS[OutboxStatus(status)]] = int(count)
+    return list(tallies.values())
+
+
+async def _count_failures(
+    session: AsyncSession, slot_ids: list[int], previews: list[int]
+) -> list[dict[str, Any]]:
+    reason = sa.func.coalesce(col(Reminder.last_error), "")
+    statement = (
+        sa.select(col(Booking.slot_id), reason, sa.func.count(), sa.func.max(col(Reminder.due_at)))
+        .select_from(Reminder)
+        .join(Booking, col(Booking.id) == col(Reminder.booking_id))
+        .where(
+            col(Booking.slot_id).in_(slot_ids),
+            col(Reminder.kind) == OutboxKind.REMINDER,
+            col(Reminder.status) == OutboxStatus.FAILED,
+            not_staff_preview(col(Booking.youth_id), previews),
+        )
+        .group_by(col(Booking.slot_id), reason)
+    )
+    return [
+        {"slot_id": slot_id, "reason": why, "count": int(count), "last_due_at": aware(last)}
+        for slot_id, why, count, last in (await session.execute(statement)).all()
+    ]
+
+
+async def _store(session: AsyncSession, recount: _Recount) -> bool:
+    """Replace the recounted tallies; False, storing nothing, if another dashboard stored
+    since `recount` read the generation."""
+    bumped = await session.execute(
+        sa.update(TallyGeneration)
+        .where(col(TallyGeneration.generation) == recount.generation)
+        .values(generation=col(TallyGeneration.generation) + 1)
+    )
+    if bumped.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    if recount.last_change_id is not None:
+        await _consume_changes(session, recount)
+    for chunk in _chunks(recount.stale_slot_ids):
+        await _drop_tallies(session, chunk)
+    if recount.tallies:
+        await session.execute(sa.insert(SlotTally), recount.tallies)
+    if recount.failures:
+        await session.execute(sa.insert(SlotFailureTally), recount.failures)
+    return True
+
+
+async def _consume_changes(session: AsyncSession, recount: _Recount) -> None:
+    up_to = col(SlotTallyChange.id) <= recount.last_change_id
+    await _drop_tallies(session, sa.select(col(SlotTallyChange.slot_id)).where(up_to))
+    # On PostgreSQL ids are handed out before commit: a writer that took an id below
+    # ours may have committed after we read. Its change may be missing from our counts,
+    # so every row is kept and its slots are counted again next time.
+    now_seen = await session.scalar(
+        sa.select(sa.func.count()).select_from(SlotTallyChange).where(up_to)
+    )
+    if now_seen == recount.changes_seen:
+        await session.execute(sa.delete(SlotTallyChange).where(up_to))
+
+
+async def _drop_tallies(session: AsyncSession, slot_ids: list[int] | sa.Select[Any]) -> None:
+    await session.execute(sa.delete(SlotTally).where(col(SlotTally.slot_id).in_(slot_ids)))
+    await session.execute(
+        sa.delete(SlotFailureTally).where(col(SlotFailureTally.slot_id).in_(slot_ids))
+    )
+
+
+def aware(value: datetime | str) -> datetime:
+    """An aggregate may lose the column's type: SQLite can hand back text or a naive datetime."""
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]

@@ -1,0 +1,233 @@
+"""The dashboard's per-slot tallies: every counted change reaches them, whoever makes it,
+and a change made while a dashboard counts is never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+import core.stats_tally as tally
+from core.clock import ManualClock
+from core.db import Database
+from core.models import (
+    Booking,
+    BookingStatus,
+    Confirmation,
+    OutboxKind,
+    OutboxStatus,
+    Reminder,
+    Slot,
+    SlotFailureTally,
+    SlotKind,
+    SlotTally,
+    SlotTallyChange,
+)
+from core.stats import Dashboard, dashboard, weeks_between
+from core.stats_queries import slots_in_view
+from tests.conftest import PARIS
+from tests.core.test_stats import FIRST_DAY, LAST_DAY, World, scenario
+
+Change = Callable[[AsyncSession], Awaitable[object]]
+WEEKS = [(w.starts_at, w.ends_at) for w in weeks_between(FIRST_DAY, LAST_DAY, PARIS)]
+
+
+async def board(database: Database) -> Dashboard:
+    return await dashboard(
+        database, site_ids=None, first_day=FIRST_DAY, last_day=LAST_DAY, tz=PARIS
+    )
+
+
+async def counted_afresh(database: Database) -> Dashboard:
+    """The dashboard with every tally thrown away first: what the tallies must agree with."""
+    async with database.transaction() as session:
+        for table in (SlotTally, SlotFailureTally, SlotTallyChange):
+            await session.execute(sa.delete(table))
+    return await board(database)
+
+
+async def a_booking(session: AsyncSession, status: BookingStatus) -> Booking:
+    found = await session.scalars(
+        select(Booking).where(col(Booking.status) == status).order_by(col(Booking.id))
+    )
+    return found.first()  # type: ignore[return-value]
+
+
+async def a_reminder(session: AsyncSession, status: OutboxStatus) -> Reminder:
+    found = await session.scalars(
+        select(Reminder)
+        .where(col(Reminder.status) == status, col(Reminder.kind) == OutboxKind.REMINDER)
+        .order_by(col(Reminder.id))
+    )
+    return found.first()  # type: ignore[return-value]
+
+
+async def workshop(session: AsyncSession) -> Slot:
+    found = await session.scalars(
+        select(Slot).where(col(Slot.kind) == SlotKind.WORKSHOP).order_by(col(Slot.starts_at))
+    )
+    return next(s for s in found if s.starts_at.day == 24)
+
+
+async def mark_no_show(session: AsyncSession) -> None:
+    booking = await a_booking(session, BookingStatus.BOOKED)
+    booking.status, booking.attendance_marked_at = BookingStatus.NO_SHOW, booking.created_at
+
+
+async def confirm(session: AsyncSession) -> None:
+    (await a_booking(session, BookingStatus.NO_SHOW)).confirmation = Confirmation.COMING
+
+
+async def send_a_failed_reminder(session: AsyncSession) -> None:
+    (await a_reminder(session, OutboxStatus.FAILED)).status = OutboxStatus.SENT
+
+
+async def fail_with_another_reason(session: AsyncSession) -> None:
+    (await a_reminder(session, OutboxStatus.FAILED)).last_error = "Bad Request: chat not found"
+
+
+async def delete_a_reminder(session: AsyncSession) -> None:
+    await session.delete(await a_reminder(session, OutboxStatus.SENT))
+
+
+async def delete_a_booking(session: AsyncSession) -> None:
+    await session.delete(await a_booking(session, BookingStatus.ATTENDED))
+
+
+async def book_again(session: AsyncSession) -> None:
+    slot = await workshop(session)
+    await World(session, slot.created_at).booking(
+        slot, BookingStatus.BOOKED, (OutboxStatus.SENT, None)
+    )
+
+
+async def move_a_booking(session: AsyncSession) -> None:
+    parcels = (
+        await session.scalars(select(Slot).where(col(Slot.kind) == SlotKind.FOOD_PARCEL))
+    ).one()
+    (await a_booking(session, BookingStatus.NO_SHOW)).slot_id = parcels.id  # type: ignore[assignment]
+
+
+CHANGES: list[Change] = [
+    mark_no_show,
+    confirm,
+    send_a_failed_reminder,
+    fail_with_another_reason,
+    delete_a_reminder,
+    delete_a_booking,
+    book_again,
+    move_a_booking,
+]
+
+
+async def test_every_change_the_dashboard_counts_reaches_it(
+    database: Database, clock: ManualClock
+) -> None:
+    await scenario(database, clock.now())
+    before = await board(database)
+    for change in CHANGES:
+        async with database.transaction() as session:
+            await change(session)
+        after = await board(database)
+        assert after != before, f"{change.__name__} changed nothing the dashboard shows"
+        assert after == await counted_afresh(database), change.__name__
+        before = after
+
+
+async def test_a_change_committed_while_a_dashboard_counts_is_counted_by_the_next(
+    database: Database, clock: ManualClock
+) -> None:
+    await scenario(database, clock.now())
+    await board(database)
+    async with database.transaction() as session:
+        await mark_no_show(session)
+    view = slots_in_view(WEEKS, None, None)
+    async with database.reading() as session:
+        recount = await tally._recount(session, view)
+    assert recount is not None
+    async with database.transaction() as session:
+        await book_again(session)
+    async with database.transaction() as session:
+        assert await tally._store(session, recount)
+
+    assert await board(database) == await counted_afresh(database)
+
+
+async def test_a_dashboard_that_another_overtook_stores_nothing(
+    database: Database, clock: ManualClock
+) -> None:
+    await scenario(database, clock.now())
+    view = slots_in_view(WEEKS, None, None)
+    async with database.reading() as session:
+        late = await tally._recount(session, view)
+    assert late is not None
+    assert late.tallies
+    async with database.transaction() as session:
+        await book_again(session)
+    fresh = await board(database)
+    async with database.transaction() as session:
+        assert not await tally._store(session, late)
+
+    assert await board(database) == fresh == await counted_afresh(database)
+
+
+async def test_overtaken_twice_it_counts_while_holding_the_generation(
+    database: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await scenario(database, clock.now())
+    real_store = tally._store
+    tries: list[int] = []
+
+    async def overtaken(session: AsyncSession, recount: tally._Recount) -> bool:
+        tries.append(recount.generation)
+        if len(tries) <= tally.OPTIMISTIC_TRIES:
+            recount.generation -= 1  # as if another dashboard had stored since it read
+        return await real_store(session, recount)
+
+    monkeypatch.setattr(tally, "_store", overtaken)
+    shown = await board(database)
+
+    assert len(tries) == tally.OPTIMISTIC_TRIES + 1
+    monkeypatch.setattr(tally, "_store", real_store)
+    assert shown == await counted_afresh(database)
+
+
+@pytest.mark.postgres_only
+async def test_a_change_whose_id_was_passed_before_it_committed_is_not_lost(
+    database: Database, clock: ManualClock
+) -> None:
+    """PostgreSQL hands out ids before commit: a change may commit after the dashboard
+    read a higher id. Its change row must outlive that dashboard."""
+    await scenario(database, clock.now())
+    await board(database)
+    view = slots_in_view(WEEKS, None, None)
+    async with database.transaction() as slow:
+        await mark_no_show(slow)
+        await slow.flush()  # its change row now holds an id, uncommitted
+        async with database.transaction() as quick:
+            await book_again(quick)
+        async with database.reading() as session:
+            recount = await tally._recount(session, view)
+        assert recount is not None
+    async with database.transaction() as session:
+        assert await tally._store(session, recount)
+
+    assert await board(database) == await counted_afresh(database)
+
+
+async def test_the_triggers_are_in_place(database: Database, clock: ManualClock) -> None:
+    """A migration that rebuilds booking or reminder on SQLite drops their triggers."""
+    await scenario(database, clock.now())
+    async with database.transaction() as session:
+        await session.execute(sa.delete(SlotTallyChange))
+    writes: list[Change] = [book_again, mark_no_show, send_a_failed_reminder, delete_a_booking]
+    for write in writes:
+        async with database.transaction() as session:
+            before = await session.scalar(sa.select(sa.func.count()).select_from(SlotTallyChange))
+            await write(session)
+            await session.flush()
+            after = await session.scalar(sa.select(sa.func.count()).select_from(SlotTallyChange))
+        assert (after or 0) > (before or 0), write.__name__
