@@ -14,7 +14,8 @@ from admin.state import panel_of
 from admin.templating import render
 from core.i18n import Text, t
 from core.models import StaffRole
-from core.staff import LoginRefused, authenticate, credential_stamp
+from core.staff import credential_stamp
+from core.staff_login import LoginRefused, authenticate
 
 router = panel_router()
 

@@ -12,7 +12,7 @@ from admin.sessions import COOKIE, SECURITY_HEADERS
 from core.clock import ManualClock
 from core.db import Database
 from core.models import AuditEntry, StaffRole, StaffUser
-from core.staff import MAX_FAILURES_PER_ACCOUNT
+from core.staff_login import MAX_FAILURES_PER_ACCOUNT
 from tests.admin.conftest import World
 from tests.support.staff import csrf_token, log_in, make_staff
 

@@ -15,16 +15,13 @@ from core.db import Database
 from core.demo import seed_demo
 from core.demo_staff import demo_accounts, seed_demo_staff
 from core.models import LoginAttempt, StaffRole, StaffUser
-from core.staff import (
+from core.staff import StaffError, create_staff, set_staff_active, staff_view
+from core.staff_login import (
     MAX_FAILURES_PER_ACCOUNT,
     MAX_FAILURES_PER_IP,
     LoginRefused,
     Refusal,
-    StaffError,
     authenticate,
-    create_staff,
-    set_staff_active,
-    staff_view,
 )
 from tests.support.factories import make_site
 from tests.support.staff import CHEAP_HASHER, PASSWORD, make_staff, use_cheap_hashing

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import staff
+from core import staff, staff_login
 from core.models import StaffRole, StaffUser
 from core.staff import create_staff
 
@@ -29,8 +29,8 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 def use_cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hash and verify with `CHEAP_HASHER` for the rest of the test."""
     monkeypatch.setattr(staff, "password_hasher", lambda: CHEAP_HASHER)
-    staff._dummy_hash.cache_clear()
-    monkeypatch.setattr(staff, "_dummy_hash", lambda: CHEAP_HASHER.hash("dummy password"))
+    staff_login._dummy_hash.cache_clear()
+    monkeypatch.setattr(staff_login, "_dummy_hash", lambda: CHEAP_HASHER.hash("dummy password"))
 
 
 async def make_staff(
