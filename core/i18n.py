@@ -236,20 +236,22 @@ def _when(when: When, locale: str, catalogs: Catalogs, tz: tzinfo) -> str:
     return str(format_date(value, pattern, locale=babel_locale))
 
 
-def _babel_locale(locale: str) -> str:
+@cache
+def _babel_locale(locale: str) -> Locale:
     # Our English speakers live in France: British day-month order and a 24-hour
     # clock avoid misreading "11/12" or "2 PM" next to French documents.
-    return {"en": "en_GB"}.get(locale, locale)
+    # Parsed once: Babel would parse a locale's name again at every number and date.
+    return Locale.parse({"en": "en_GB"}.get(locale, locale))
 
 
 @cache
-def _day_pattern(babel_locale: str, skeleton: str) -> str:
+def _day_pattern(babel_locale: Locale, skeleton: str) -> str:
     """Weekday, day and month, without the year, as the locale writes them.
 
     CLDR often lacks the wide form ("jeudi 26 novembre"), and Babel does not widen
     fields of a near match, so widen them here outside quoted literals.
     """
-    skeletons = Locale.parse(babel_locale).datetime_skeletons
+    skeletons = babel_locale.datetime_skeletons
     key = match_skeleton(skeleton, skeletons) or "MMMEd"
     pattern: str = skeletons[key].pattern
     if skeleton != "MMMMEd":
