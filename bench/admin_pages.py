@@ -1,7 +1,7 @@
 """The staff panel's heaviest pages over a year's worth of data: is each under 100 ms?
 
     python -m bench.admin_pages [--backend sqlite|postgresql|both] [--scale 1.0] [--requests 40]
-                                [--pages slots,roster,youths,dashboard]
+                                [--pages slots,roster,youths,dashboard,dashboard+25]
 
 Loads 50,000 youths, 5,000 slots, 200,000 bookings and 400,000 reminders (times
 `--scale`, see `bench.admin_data`) into a freshly migrated SQLite file and a
@@ -9,7 +9,9 @@ throwaway PostgreSQL server, then asks the real panel (`admin.app.create_app`,
 in-process through httpx's ASGI transport) for each page, logged in as the staff
 who reads it: the week's slot calendar and the youth search as an adviser of one
 site, a roster of about 40 seats with a waitlist as that adviser, the dashboard
-(last eight weeks, every site) as a coordinator. It times the application itself,
+(last eight weeks, every site) as a coordinator, once with nothing changed since the
+previous view and once after bookings of 25 of its slots changed (its per-slot tallies,
+`core.stats_tally`, are then counted again for those slots). It times the application itself,
 from the request entering the ASGI app to the last byte of its answer, and prints
 p50 / p95 per page and backend, p95 over the 100 ms goal, and the PostgreSQL/SQLite
 ratios of the same run. Exits 1 when a page answers other than 200, 2 when
@@ -20,15 +22,18 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI
+from sqlmodel import col
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from admin.app import create_app
@@ -39,7 +44,7 @@ from core import migrate
 from core.clock import SystemClock
 from core.config import load_settings
 from core.db import Database, make_database
-from core.models import StaffRole
+from core.models import Booking, Confirmation, Slot, StaffRole
 from core.staff import create_staff
 from tests.support.chat import compiled_catalogs
 from tests.support.staff import log_in
@@ -49,7 +54,11 @@ WARM_UP = 3
 SECRET_KEY = "bench-only-secret-key"  # noqa: S105
 BASE_URL = "http://panel.bench"
 PASSWORD = "bench password, not a secret"  # noqa: S105
-PAGES = ("slots", "roster", "youths", "dashboard")
+# "dashboard+25": the dashboard again, after one booking changed in each of 25 of its
+# slots since the previous view, as youths answer reminders and staff mark attendance.
+CHANGED_DASHBOARD = "dashboard+25"
+CHANGED_SLOTS = 25
+PAGES = ("slots", "roster", "youths", "dashboard", CHANGED_DASHBOARD)
 # Fragments staff type: first names, family names, a pasted username, nobody at all.
 SEARCHES = ("mar", "Inès", "diallo", "@yanis_", "lé", "camara", "personne-xyz", "Noah T")
 
@@ -102,6 +111,7 @@ def paths_of(loaded: Loaded, site_id: int, monday_weeks: Sequence[str]) -> dict[
         "roster": [f"/slots/{slot_id}/roster" for slot_id, _, _ in rosters],
         "youths": ["/youths?" + urlencode({"q": q}) for q in SEARCHES],
         "dashboard": ["/dashboard"],
+        CHANGED_DASHBOARD: ["/dashboard"],
     }
 
 
@@ -135,11 +145,14 @@ async def measure(
         adviser = await logged_in(app, "adviser@bench.example")
         coordinator = await logged_in(app, "coordinator@bench.example")
         try:
+            change = await changes_between_views(database, now)
             for page in pages:
-                client = coordinator if page == "dashboard" else adviser
+                client = coordinator if page.startswith("dashboard") else adviser
                 cycle = itertools.cycle(paths[page])
                 result.seconds[page] = []
                 for n in range(WARM_UP + requests):
+                    if page == CHANGED_DASHBOARD:
+                        await change(n)
                     path = next(cycle)
                     answer = await client.get(path)
                     if answer.status_code != 200:
@@ -152,6 +165,35 @@ async def measure(
         return result
     finally:
         await database.dispose()
+
+
+async def changes_between_views(
+    database: Database, now: datetime
+) -> Callable[[int], Awaitable[None]]:
+    """What changes the `n`th time: one booking's answer in each of `CHANGED_SLOTS` slots
+    of the dashboard's eight weeks, taken at random. Untimed: only the next view is."""
+    rng = random.Random(11)
+    shown = col(Slot.starts_at) >= now - timedelta(weeks=8)
+    async with database.reading() as session:
+        rows = await session.execute(
+            sa.select(col(Booking.id), col(Booking.slot_id))
+            .join(Slot, col(Slot.id) == col(Booking.slot_id))
+            .where(shown, col(Slot.starts_at) < now)
+        )
+        by_slot: dict[int, list[int]] = {}
+        for booking_id, slot_id in rows.all():
+            by_slot.setdefault(slot_id, []).append(booking_id)
+
+    async def change(n: int) -> None:
+        slots = rng.sample(sorted(by_slot), min(CHANGED_SLOTS, len(by_slot)))
+        chosen = [rng.choice(by_slot[slot_id]) for slot_id in slots]
+        answer = Confirmation.COMING if n % 2 else Confirmation.DECLINED
+        async with database.transaction() as session:
+            await session.execute(
+                sa.update(Booking).where(col(Booking.id).in_(chosen)).values(confirmation=answer)
+            )
+
+    return change
 
 
 async def make_accounts(database: Database, site_id: int) -> None:
@@ -170,7 +212,7 @@ def report(results: Sequence[Result]) -> None:
         counts = ", ".join(f"{count:,} {table}" for table, count in r.rows.items())
         print(f"{r.backend}: loaded {counts} in {r.load_seconds:.1f} s")
     by_backend = {r.backend: r for r in results}
-    header = f"{'page':<11}"
+    header = f"{'page':<13}"
     for backend in by_backend:
         header += f"{backend + ' p50':>17}{'p95':>8}{'p95/100ms':>11}"
     both = set(BACKENDS) <= by_backend.keys()
@@ -178,7 +220,7 @@ def report(results: Sequence[Result]) -> None:
         header += f"{'PG/SQLite p50':>15}{'p95':>7}"
     print(header)
     for page in _measured_pages(results):
-        line = f"{page:<11}"
+        line = f"{page:<13}"
         for r in by_backend.values():
             p95 = r.p95_ms(page)
             line += f"{r.p50_ms(page):>17.1f}{p95:>8.1f}{p95 / GOAL_MS:>10.2f}x"
