@@ -89,10 +89,10 @@ async def bring_up_to_date(database: Database, in_view: Sequence[sa.ColumnElemen
 async def _recount(
     session: AsyncSession, in_view: Sequence[sa.ColumnElement[bool]]
 ) -> _Recount | None:
-    generation = await session.scalar(sa.select(col(TallyGeneration.generation)))
-    seen, last_id = (
-        await session.execute(sa.select(sa.func.count(), sa.func.max(col(SlotTallyChange.id))))
-    ).one()
+    change_count = sa.select(sa.func.count()).select_from(SlotTallyChange).scalar_subquery()
+    last_change = sa.select(sa.func.max(col(SlotTallyChange.id))).scalar_subquery()
+    marks = sa.select(col(TallyGeneration.generation), change_count, last_change)
+    generation, seen, last_id = (await session.execute(marks)).one()
     has_tally = sa.select(col(SlotTally.slot_id)).where(col(SlotTally.slot_id) == col(Slot.id))
     changed = sa.select(col(SlotTallyChange.id)).where(col(SlotTallyChange.slot_id) == col(Slot.id))
     stale = list(
@@ -195,10 +195,23 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     )
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    if recount.last_change_id is not None:
-        await _consume_changes(session, recount)
-    for chunk in _chunks(recount.stale_slot_ids):
-        await _drop_tallies(session, chunk)
+    consumed = (
+        None
+        if recount.last_change_id is None
+        else col(SlotTallyChange.id) <= recount.last_change_id
+    )
+    # The tallies recounted, and those of every slot whose change rows are consumed.
+    dropped: list[list[int] | sa.Select[Any]] = [*_chunks(recount.stale_slot_ids)]
+    if consumed is not None:
+        dropped.append(sa.select(col(SlotTallyChange.slot_id)).where(consumed))
+    for table, slot_id in (
+        (SlotTally, col(SlotTally.slot_id)),
+        (SlotFailureTally, col(SlotFailureTally.slot_id)),
+    ):
+        any_dropped = sa.or_(*(slot_id.in_(ids) for ids in dropped))
+        await session.execute(sa.delete(table).where(any_dropped))
+    if consumed is not None:
+        await _consume_changes(session, consumed, recount.changes_seen)
     if recount.tallies:
         await session.execute(sa.insert(SlotTally), recount.tallies)
     if recount.failures:
@@ -206,24 +219,17 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     return True
 
 
-async def _consume_changes(session: AsyncSession, recount: _Recount) -> None:
-    up_to = col(SlotTallyChange.id) <= recount.last_change_id
-    await _drop_tallies(session, sa.select(col(SlotTallyChange.slot_id)).where(up_to))
+async def _consume_changes(
+    session: AsyncSession, consumed: sa.ColumnElement[bool], seen: int
+) -> None:
     # On PostgreSQL ids are handed out before commit: a writer that took an id below
     # ours may have committed after we read. Its change may be missing from our counts,
     # so every row is kept and its slots are counted again next time.
     now_seen = await session.scalar(
-        sa.select(sa.func.count()).select_from(SlotTallyChange).where(up_to)
+        sa.select(sa.func.count()).select_from(SlotTallyChange).where(consumed)
     )
-    if now_seen == recount.changes_seen:
-        await session.execute(sa.delete(SlotTallyChange).where(up_to))
-
-
-async def _drop_tallies(session: AsyncSession, slot_ids: list[int] | sa.Select[Any]) -> None:
-    await session.execute(sa.delete(SlotTally).where(col(SlotTally.slot_id).in_(slot_ids)))
-    await session.execute(
-        sa.delete(SlotFailureTally).where(col(SlotFailureTally.slot_id).in_(slot_ids))
-    )
+    if now_seen == seen:
+        await session.execute(sa.delete(SlotTallyChange).where(consumed))
 
 
 def aware(value: datetime | str) -> datetime:
