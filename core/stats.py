@@ -40,7 +40,6 @@ from core.stats_queries import (
     BOOKING_COUNTS,
     SLOT_COUNTS,
     Counter,
-    slots_in_view,
 )
 from core.stats_tally import REMINDER_COLUMNS, aware, bring_up_to_date
 
@@ -210,7 +209,7 @@ async def dashboard(
 ) -> Dashboard:
     weeks = weeks_between(first_day, last_day, tz)
     bounds = [(w.starts_at, w.ends_at) for w in weeks]
-    await bring_up_to_date(database, slots_in_view(bounds, site_ids, kinds))
+    await bring_up_to_date(database)
     async with database.reading() as session:
         return await _read(Counter(session, bounds, site_ids, kinds), weeks)
 

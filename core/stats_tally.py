@@ -1,10 +1,11 @@
 """Keeping the dashboard's per-slot counts up to date (tables in `core.models.tallies`).
 
 The dashboard reads one row per slot instead of every booking and reminder: at a
-year's scale that is the difference between a second and a few milliseconds. Before
-it reads, `bring_up_to_date` counts again the slots of the view that have no tally
-yet or whose bookings or reminders changed since (rows in `slot_tally_change`,
-written by triggers), and stores the new tallies.
+year's scale that is the difference between a second and a few milliseconds. Triggers
+(migration 0006) write a row into `slot_tally_change` for each new slot and each
+change to a slot's bookings or reminders that the dashboard counts, so every slot has
+a tally or a change row. Before it reads, `bring_up_to_date` counts again the slots
+with change rows and stores their tallies; with none, it costs one small query.
 
 Counting is done outside any write transaction, so that on SQLite a large recount
 does not hold the bot's writers back; storing is a short transaction. A concurrent
@@ -18,7 +19,7 @@ seen, which `_consume_changes` checks by their number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,18 +60,17 @@ class _Recount:
     generation: int
     # The change rows seen before counting: how many, and the highest id among them.
     changes_seen: int
-    last_change_id: int | None
+    last_change_id: int
     stale_slot_ids: list[int]
     tallies: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def bring_up_to_date(database: Database, in_view: Sequence[sa.ColumnElement[bool]]) -> None:
-    """Recount the slots matching `in_view` (conditions on `Slot`) whose tally is missing
-    or out of date, and store their tallies."""
+async def bring_up_to_date(database: Database) -> None:
+    """Recount the slots whose tally is missing or out of date, and store their tallies."""
     for _ in range(OPTIMISTIC_TRIES):
         async with database.reading() as session:
-            recount = await _recount(session, in_view)
+            recount = await _recount(session)
         if recount is None:
             return
         async with database.transaction() as session:
@@ -81,28 +81,26 @@ async def bring_up_to_date(database: Database, in_view: Sequence[sa.ColumnElemen
         await session.execute(
             sa.select(col(TallyGeneration.generation)).with_for_update()
         )  # SQLite's BEGIN IMMEDIATE already holds every writer back.
-        recount = await _recount(session, in_view)
+        recount = await _recount(session)
         if recount is not None and not await _store(session, recount):
             raise RuntimeError("the tally generation moved while it was held")
 
 
-async def _recount(
-    session: AsyncSession, in_view: Sequence[sa.ColumnElement[bool]]
-) -> _Recount | None:
+async def _recount(session: AsyncSession) -> _Recount | None:
     change_count = sa.select(sa.func.count()).select_from(SlotTallyChange).scalar_subquery()
     last_change = sa.select(sa.func.max(col(SlotTallyChange.id))).scalar_subquery()
     marks = sa.select(col(TallyGeneration.generation), change_count, last_change)
     generation, seen, last_id = (await session.execute(marks)).one()
-    has_tally = sa.select(col(SlotTally.slot_id)).where(col(SlotTally.slot_id) == col(Slot.id))
-    changed = sa.select(col(SlotTallyChange.id)).where(col(SlotTallyChange.slot_id) == col(Slot.id))
-    stale = list(
-        await session.scalars(
-            sa.select(col(Slot.id)).where(*in_view, ~has_tally.exists() | changed.exists())
-        )
-    )
-    if not stale and not seen:
+    if not seen:
         return None
-    recount = _Recount(int(generation or 0), int(seen), last_id, [i for i in stale if i])
+    # The slots still there: a deleted slot's rows are consumed all the same.
+    stale = await session.scalars(
+        sa.select(col(SlotTallyChange.slot_id))
+        .distinct()
+        .join(Slot, col(Slot.id) == col(SlotTallyChange.slot_id))
+        .where(col(SlotTallyChange.id) <= last_id)
+    )
+    recount = _Recount(int(generation or 0), int(seen), last_id, sorted(stale))
     previews = await staff_preview_youth_ids(session)
     for chunk in _chunks(recount.stale_slot_ids):
         recount.tallies += await _count_slots(session, chunk, previews)
@@ -195,23 +193,13 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     )
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    consumed = (
-        None
-        if recount.last_change_id is None
-        else col(SlotTallyChange.id) <= recount.last_change_id
+    consumed = col(SlotTallyChange.id) <= recount.last_change_id
+    recounted = sa.select(col(SlotTallyChange.slot_id)).where(consumed)
+    await session.execute(sa.delete(SlotTally).where(col(SlotTally.slot_id).in_(recounted)))
+    await session.execute(
+        sa.delete(SlotFailureTally).where(col(SlotFailureTally.slot_id).in_(recounted))
     )
-    # The tallies recounted, and those of every slot whose change rows are consumed.
-    dropped: list[list[int] | sa.Select[Any]] = [*_chunks(recount.stale_slot_ids)]
-    if consumed is not None:
-        dropped.append(sa.select(col(SlotTallyChange.slot_id)).where(consumed))
-    for table, slot_id in (
-        (SlotTally, col(SlotTally.slot_id)),
-        (SlotFailureTally, col(SlotFailureTally.slot_id)),
-    ):
-        any_dropped = sa.or_(*(slot_id.in_(ids) for ids in dropped))
-        await session.execute(sa.delete(table).where(any_dropped))
-    if consumed is not None:
-        await _consume_changes(session, consumed, recount.changes_seen)
+    await _consume_changes(session, consumed, recount.changes_seen)
     if recount.tallies:
         await session.execute(sa.insert(SlotTally), recount.tallies)
     if recount.failures:
