@@ -23,17 +23,14 @@ the CSV tables in `core.stats_csv`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import asyncio
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
-
 from core.db import Database
-from core.models import OutboxStatus, Site, SlotKind
+from core.models import OutboxStatus, SlotKind
 from core.staff_scope import SiteIds
 from core.stats_queries import (
     ACTIVITY_COUNTS,
@@ -210,11 +207,29 @@ async def dashboard(
     weeks = weeks_between(first_day, last_day, tz)
     bounds = [(w.starts_at, w.ends_at) for w in weeks]
     await bring_up_to_date(database)
-    async with database.reading() as session:
-        return await _read(Counter(session, bounds, site_ids, kinds), weeks)
+
+    # Each query in a session of its own, all at once: they share nothing, and the
+    # database answers them side by side (SQLite in threads, PostgreSQL on connections).
+    async def read(query: Callable[[Counter], Awaitable[list[Any]]]) -> list[Any]:
+        async with database.reading() as session:
+            return await query(Counter(session, bounds, site_ids, kinds))
+
+    counted = await asyncio.gather(
+        *(read(query) for query in (Counter.activity, Counter.satisfaction, Counter.failures)),
+        read(Counter.origins),
+        read(Counter.site_names),
+    )
+    return _assemble(weeks, *counted)
 
 
-async def _read(counter: Counter, weeks: list[Week]) -> Dashboard:
+def _assemble(
+    weeks: list[Week],
+    activity_rows: list[Any],
+    satisfaction_rows: list[Any],
+    failure_rows: list[Any],
+    origin_rows: list[Any],
+    site_rows: list[Any],
+) -> Dashboard:
     rows: dict[Key, ActivityRow] = {}
 
     def row(key: Any) -> ActivityRow:
@@ -224,7 +239,7 @@ async def _read(counter: Counter, weeks: list[Week]) -> Dashboard:
             found = rows[(week, site_id, kind)] = ActivityRow(weeks[week], site_id, kind)
         return found
 
-    for week, site_id, kind, *counts in await counter.activity():
+    for week, site_id, kind, *counts in activity_rows:
         target = row((week, site_id, kind))
         numbers = dict(zip(ACTIVITY_COUNTS, (int(n) for n in counts), strict=True))
         for name in SLOT_COUNTS + BOOKING_COUNTS:
@@ -234,31 +249,19 @@ async def _read(counter: Counter, weeks: list[Week]) -> Dashboard:
             for status, column in REMINDER_COLUMNS.items()
             if numbers[column]
         }
-    for *key, count, total in await counter.satisfaction():
+    for *key, count, total in satisfaction_rows:
         target = row(key)
         target.satisfaction_count, target.satisfaction_total = int(count), int(total)
     activity = sorted(rows.values(), key=lambda r: (r.week.index, r.site_id or 0, r.kind.value))
     failures = [
         FailureRow(site_id, SlotKind(kind), reason, int(count), aware(last))
-        for site_id, kind, reason, count, last in await counter.failures()
+        for site_id, kind, reason, count, last in failure_rows
     ]
     origins = sorted(
-        (
-            OriginRow(weeks[w], site, origin, int(n))
-            for w, site, origin, n in await counter.origins()
-        ),
+        (OriginRow(weeks[w], site, origin, int(n)) for w, site, origin, n in origin_rows),
         key=lambda r: (r.week.index, r.site_id or 0, r.origin or ""),
     )
-    shown = [r.site_id for r in activity] + [r.site_id for r in failures]
-    shown += [r.site_id for r in origins]
-    names = await _site_names(counter.session, shown)
+    shown = {r.site_id for r in activity} | {r.site_id for r in failures}
+    shown |= {r.site_id for r in origins}
+    names = {site_id: name for site_id, name in site_rows if site_id in shown}
     return Dashboard(weeks, activity, failures, origins, names)
-
-
-async def _site_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = sorted(i for i in ids if i is not None)
-    if not wanted:
-        return {}
-    statement = sa.select(col(Site.id), col(Site.name)).where(col(Site.id).in_(wanted))
-    rows = (await session.execute(statement)).all()
-    return {site_id: name for site_id, name in rows if site_id is not None}

@@ -22,6 +22,7 @@ from sqlmodel import col
 
 from core.models import (
     SatisfactionAnswer,
+    Site,
     Slot,
     SlotFailureTally,
     SlotKind,
@@ -146,6 +147,11 @@ class Counter:
         )
         key = [inner.c.week, inner.c.site_id, inner.c.origin]
         statement = sa.select(*key, sa.func.count()).group_by(*key)
+        return list((await self.session.execute(statement)).all())
+
+    async def site_names(self) -> list[Any]:
+        """(id, name) of every site: a handful, whichever the dashboard shows."""
+        statement = sa.select(col(Site.id), col(Site.name))
         return list((await self.session.execute(statement)).all())
 
 
