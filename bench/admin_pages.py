@@ -170,8 +170,8 @@ async def measure(
 async def changes_between_views(
     database: Database, now: datetime
 ) -> Callable[[int], Awaitable[None]]:
-    """What changes the `n`th time: one booking's answer in each of `CHANGED_SLOTS` slots
-    of the dashboard's eight weeks, taken at random. Untimed: only the next view is."""
+    """What changes before the `n`th view: one booking's answer in each of `CHANGED_SLOTS`
+    slots of the dashboard's eight weeks, taken at random. Untimed: only the view is."""
     rng = random.Random(11)
     shown = col(Slot.starts_at) >= now - timedelta(weeks=8)
     async with database.reading() as session:
@@ -187,7 +187,12 @@ async def changes_between_views(
     async def change(n: int) -> None:
         slots = rng.sample(sorted(by_slot), min(CHANGED_SLOTS, len(by_slot)))
         chosen = [rng.choice(by_slot[slot_id]) for slot_id in slots]
-        answer = Confirmation.COMING if n % 2 else Confirmation.DECLINED
+        # Each chosen youth changes their mind: every one of the slots changes.
+        coming = col(Booking.confirmation) == Confirmation.COMING
+        answer = sa.case(
+            (coming, sa.literal(Confirmation.DECLINED.value)),
+            else_=sa.literal(Confirmation.COMING.value),
+        )
         async with database.transaction() as session:
             await session.execute(
                 sa.update(Booking).where(col(Booking.id).in_(chosen)).values(confirmation=answer)

@@ -49,6 +49,8 @@ from core.staff_preview import not_staff_preview, staff_preview_youth_ids
 # Slots counted per statement: keeps the IN lists well under SQLite's variable limit.
 CHUNK = 500
 OPTIMISTIC_TRIES = 2
+# These tables are never loaded as objects: no session to keep in step with a bulk statement.
+_NO_SESSION_SYNC = {"synchronize_session": False}
 # The tally column for each reminder status.
 REMINDER_COLUMNS = {status: f"reminders_{status.value}" for status in OutboxStatus}
 
@@ -103,15 +105,17 @@ async def _recount(session: AsyncSession) -> _Recount | None:
     recount = _Recount(int(generation or 0), int(seen), last_id, sorted(stale))
     previews = await staff_preview_youth_ids(session)
     for chunk in _chunks(recount.stale_slot_ids):
-        recount.tallies += await _count_slots(session, chunk, previews)
-        recount.failures += await _count_failures(session, chunk, previews)
+        tallies = await _count_bookings(session, chunk, previews)
+        recount.failures += await _count_reminders(session, chunk, previews, tallies)
+        recount.tallies += tallies.values()
     return recount
 
 
-async def _count_slots(
+async def _count_bookings(
     session: AsyncSession, slot_ids: list[int], previews: list[int]
-) -> list[dict[str, Any]]:
-    tallies = {slot_id: {"slot_id": slot_id} for slot_id in slot_ids}
+) -> dict[int, dict[str, Any]]:
+    """Each slot's seats, confirmations and attendance, as `SlotTally` columns."""
+    tallies: dict[int, dict[str, Any]] = {slot_id: {"slot_id": slot_id} for slot_id in slot_ids}
     young_people = not_staff_preview(col(Booking.youth_id), previews)
     reminded = (
         sa.select(col(Reminder.id))
@@ -145,42 +149,48 @@ async def _count_slots(
     )
     for row in (await session.execute(bookings)).mappings():
         tallies[row["slot_id"]] |= {name: int(row[name] or 0) for name in flags}
-    reminders = (
-        sa.select(col(Booking.slot_id), col(Reminder.status), sa.func.count())
-        .select_from(Reminder)
-        .join(Booking, col(Booking.id) == col(Reminder.booking_id))
-        .where(
-            col(Booking.slot_id).in_(slot_ids),
-            col(Reminder.kind) == OutboxKind.REMINDER,
-            young_people,
-        )
-        .group_by(col(Booking.slot_id), col(Reminder.status))
-    )
-    for slot_id, status, count in (await session.execute(reminders)).all():
-        tallies[slot_id][REMINDER_COLUMNS[OutboxStatus(status)]] = int(count)
-    return list(tallies.values())
+    return tallies
 
 
-async def _count_failures(
-    session: AsyncSession, slot_ids: list[int], previews: list[int]
+async def _count_reminders(
+    session: AsyncSession,
+    slot_ids: list[int],
+    previews: list[int],
+    tallies: dict[int, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    reason = sa.func.coalesce(col(Reminder.last_error), "")
+    """Reminders by status into `tallies`; the failed ones by reason, returned.
+
+    One query from the slots' bookings to their reminders: filtering on the failed
+    status instead would let SQLite walk every failed reminder of the database.
+    """
+    failed = col(Reminder.status) == OutboxStatus.FAILED
+    reason = sa.case((failed, sa.func.coalesce(col(Reminder.last_error), "")), else_=None)
+    key = (col(Booking.slot_id), col(Reminder.status), reason)
     statement = (
-        sa.select(col(Booking.slot_id), reason, sa.func.count(), sa.func.max(col(Reminder.due_at)))
-        .select_from(Reminder)
-        .join(Booking, col(Booking.id) == col(Reminder.booking_id))
+        sa.select(*key, sa.func.count(), sa.func.max(col(Reminder.due_at)))
+        .select_from(Booking)
+        .join(Reminder, col(Reminder.booking_id) == col(Booking.id))
         .where(
             col(Booking.slot_id).in_(slot_ids),
             col(Reminder.kind) == OutboxKind.REMINDER,
-            col(Reminder.status) == OutboxStatus.FAILED,
             not_staff_preview(col(Booking.youth_id), previews),
         )
-        .group_by(col(Booking.slot_id), reason)
+        .group_by(*key)
     )
-    return [
-        {"slot_id": slot_id, "reason": why, "count": int(count), "last_due_at": aware(last)}
-        for slot_id, why, count, last in (await session.execute(statement)).all()
-    ]
+    failures = []
+    for slot_id, status, why, count, last_due in (await session.execute(statement)).all():
+        column = REMINDER_COLUMNS[OutboxStatus(status)]
+        tallies[slot_id][column] = tallies[slot_id].get(column, 0) + int(count)
+        if why is not None:
+            failures.append(
+                {
+                    "slot_id": slot_id,
+                    "reason": why,
+                    "count": int(count),
+                    "last_due_at": aware(last_due),
+                }
+            )
+    return failures
 
 
 async def _store(session: AsyncSession, recount: _Recount) -> bool:
@@ -189,16 +199,20 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     bumped = await session.execute(
         sa.update(TallyGeneration)
         .where(col(TallyGeneration.generation) == recount.generation)
-        .values(generation=col(TallyGeneration.generation) + 1)
+        .values(generation=col(TallyGeneration.generation) + 1),
+        execution_options=_NO_SESSION_SYNC,
     )
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         return False
     consumed = col(SlotTallyChange.id) <= recount.last_change_id
     recounted = sa.select(col(SlotTallyChange.slot_id)).where(consumed)
-    await session.execute(sa.delete(SlotTally).where(col(SlotTally.slot_id).in_(recounted)))
-    await session.execute(
-        sa.delete(SlotFailureTally).where(col(SlotFailureTally.slot_id).in_(recounted))
-    )
+    for table, slot_id in (
+        (SlotTally, col(SlotTally.slot_id)),
+        (SlotFailureTally, col(SlotFailureTally.slot_id)),
+    ):
+        await session.execute(
+            sa.delete(table).where(slot_id.in_(recounted)), execution_options=_NO_SESSION_SYNC
+        )
     await _consume_changes(session, consumed, recount.changes_seen)
     if recount.tallies:
         await session.execute(sa.insert(SlotTally), recount.tallies)
@@ -217,7 +231,9 @@ async def _consume_changes(
         sa.select(sa.func.count()).select_from(SlotTallyChange).where(consumed)
     )
     if now_seen == seen:
-        await session.execute(sa.delete(SlotTallyChange).where(consumed))
+        await session.execute(
+            sa.delete(SlotTallyChange).where(consumed), execution_options=_NO_SESSION_SYNC
+        )
 
 
 def aware(value: datetime | str) -> datetime:
