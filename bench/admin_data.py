@@ -40,6 +40,7 @@ from core.models import (
     SlotStatus,
     Youth,
 )
+from core.stats_tally import bring_up_to_date
 
 SITES = 8
 PARTNERS = 12
@@ -138,7 +139,8 @@ async def load(database: Database, now: datetime, scale: float, seed: int = 7) -
 
 
 async def _after_load(database: Database) -> None:
-    """Sequences past the given ids, and fresh planner statistics, as autovacuum would give."""
+    """Sequences past the given ids; the dashboard's tallies counted once, as a year of
+    use would have left them; fresh planner statistics, as autovacuum would give."""
     async with database.engine.begin() as connection:
         if database.is_postgresql:
             for name in WITH_IDS:  # names of this module, not input
@@ -146,6 +148,9 @@ async def _after_load(database: Database) -> None:
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                     f"(SELECT coalesce(max(id), 1) FROM {name}))"
                 )
+    # The bulk load queued every slot and change at once; a dashboard in use would have
+    # consumed them as they came, and autovacuum the rows it deleted.
+    await bring_up_to_date(database)
     async with database.engine.connect() as connection:
         if database.is_postgresql:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
