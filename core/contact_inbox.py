@@ -1,4 +1,4 @@
-"""The advisers' inbox of contact requests (issue 7, part 6).
+"""The advisers' inbox of contact requests.
 
 Urgent requests come first (the alerts raised after an urgent situation,
 `core.contact`), then the oldest: whoever has waited longest is answered next.

@@ -1,6 +1,6 @@
 """Known places: the addresses staff pick for a slot, with their map pin.
 
-The panel looks nothing up on the internet (issue 7): a slot's place name,
+The panel looks nothing up on the internet: a slot's place name,
 address and coordinates are copied from a row of the `place` table.
 
 Searching ignores case and accents ("gare de l'est" finds "Gare de l’Est",

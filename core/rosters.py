@@ -1,4 +1,4 @@
-"""Who is on a slot: the roster advisers read, print and complete (issue 7, part 4).
+"""Who is on a slot: the roster advisers read, print and complete.
 
 The roster lists the seats first, then the waitlist in the order it is served,
 then the youths who said in advance they could not come (their "declined" is

@@ -1,4 +1,4 @@
-"""An adviser writing to a youth from the panel (issue 7, part 5).
+"""An adviser writing to a youth from the panel.
 
 The message is an outbox row like a reminder (DESIGN.md §6): the dispatcher
 sends it at its next tick, in the youth's chat, with a button to answer

@@ -1,9 +1,10 @@
-"""The coordinators' dashboard: activity per ISO week, site and slot kind (issue 7, part 7).
+"""The coordinators' dashboard: activity per ISO week, site and slot kind.
 
 Everything is counted in the database (GROUP BY), never by loading rows: the
-dashboard must stay fast over hundreds of thousands of bookings and reminders.
-Weeks are local ISO weeks (Monday 00:00 in the configured time zone): their
-bounds are computed here, DST included, and the database sorts each instant
+dashboard must stay fast over hundreds of thousands of bookings and reminders, so
+bookings and reminders are read from per-slot tallies (`core.stats_tally`), which
+`dashboard` brings up to date first. Weeks are local ISO weeks (Monday 00:00 in the
+configured time zone): their bounds are computed here, DST included, and the database sorts each instant
 into its week with a CASE over those bounds, which both SQLite (no time zones)
 and PostgreSQL run alike. Grouping happens over a subquery's labelled column,
 so PostgreSQL sees one expression rather than two copies with their own parameters.
@@ -17,8 +18,8 @@ Cancelled slots count as cancelled, not published, and their (cancelled)
 bookings count nowhere. Reminder counts are of reminders proper (48 h, 2 h),
 not of the other messages of the outbox.
 
-Read-only, inside the caller's session. The queries are in `core.stats_queries`,
-the CSV tables in `core.stats_csv`.
+`dashboard` owns its transactions: it may store tallies, then reads in sessions of
+its own. The queries are in `core.stats_queries`, the CSV tables in `core.stats_csv`.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from tests.support.chat import compiled_catalogs
 
 PARIS = ZoneInfo("Europe/Paris")
 
-# Issue 3's youth with no urgent need: skips meals sometimes, a phone without data,
+# The diagnostic's youth with no urgent need: skips meals sometimes, a phone without data,
 # wants to work fast; everything else is fine.
 NO_URGENT_NEED = {
     "safety.today": "none",
