@@ -4,9 +4,9 @@ Everything is counted in the database (GROUP BY), never by loading rows: the
 dashboard must stay fast over hundreds of thousands of bookings and reminders, so
 bookings and reminders are read from per-slot tallies (`core.stats_tally`), which
 `dashboard` brings up to date first. Weeks are local ISO weeks (Monday 00:00 in the
-configured time zone): their bounds are computed here, DST included, and the database sorts each instant
-into its week with a CASE over those bounds, which both SQLite (no time zones)
-and PostgreSQL run alike. Grouping happens over a subquery's labelled column,
+configured time zone): their bounds are computed here, DST included, and the database
+sorts each instant into its week with a CASE over those bounds, which both SQLite (no
+time zones) and PostgreSQL run alike. Grouping happens over a subquery's labelled column,
 so PostgreSQL sees one expression rather than two copies with their own parameters.
 
 What is counted, and by which date:
