@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.config import load_settings
 from core.db import Database
 from core.models import (
     Booking,
@@ -150,7 +151,7 @@ async def _after_load(database: Database) -> None:
                 )
     # The bulk load queued every slot and change at once; a dashboard in use would have
     # consumed them as they came, and autovacuum the rows it deleted.
-    await bring_up_to_date(database)
+    await bring_up_to_date(database, load_settings(None).tz)
     async with database.engine.connect() as connection:
         if database.is_postgresql:
             await connection.execution_options(isolation_level="AUTOCOMMIT")

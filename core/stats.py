@@ -1,13 +1,13 @@
 """The coordinators' dashboard: activity per ISO week, site and slot kind.
 
-Everything is counted in the database (GROUP BY), never by loading rows: the
-dashboard must stay fast over hundreds of thousands of bookings and reminders, so
-bookings and reminders are read from per-slot tallies (`core.stats_tally`), which
-`dashboard` brings up to date first. Weeks are local ISO weeks (Monday 00:00 in the
-configured time zone): their bounds are computed here, DST included, and the database
-sorts each instant into its week with a CASE over those bounds, which both SQLite (no
-time zones) and PostgreSQL run alike. Grouping happens over a subquery's labelled column,
-so PostgreSQL sees one expression rather than two copies with their own parameters.
+Everything is counted in the database, never by loading rows: the dashboard must
+stay fast over hundreds of thousands of bookings and reminders, so slots, bookings
+and reminders are read from sums per week, site and kind of per-slot tallies
+(`core.stats_tally`, `core.stats_weeks`), which `dashboard` brings up to date first.
+Weeks are local ISO weeks (Monday 00:00 in the configured time zone): their bounds are
+computed here, DST included; the database sorts satisfaction answers and new youths
+into their week with a CASE over those bounds, which both SQLite (no time zones) and
+PostgreSQL run alike.
 
 What is counted, and by which date:
 - slots, seats, confirmations, attendance and reminders by the week the slot starts;
@@ -18,28 +18,30 @@ Cancelled slots count as cancelled, not published, and their (cancelled)
 bookings count nowhere. Reminder counts are of reminders proper (48 h, 2 h),
 not of the other messages of the outbox.
 
-`dashboard` owns its transactions: it may store tallies, then reads in sessions of
+`dashboard` owns its transactions: it may store tallies, then reads in a session of
 its own. The queries are in `core.stats_queries`, the CSV tables in `core.stats_csv`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from dataclasses import KW_ONLY, dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from core.db import Database
 from core.models import OutboxStatus, SlotKind
 from core.staff_scope import SiteIds
-from core.stats_queries import (
-    ACTIVITY_COUNTS,
+from core.stats_queries import ACTIVITY_COUNTS, Counter
+from core.stats_tally import bring_up_to_date
+from core.stats_weeks import (
     BOOKING_COUNTS,
+    REMINDER_COLUMNS,
     SLOT_COUNTS,
-    Counter,
+    aware,
+    midnight,
+    zone_name,
 )
-from core.stats_tally import REMINDER_COLUMNS, aware, bring_up_to_date
 
 # Two years of weeks: what a coordinator compares; longer ranges belong in an export job.
 MAX_WEEKS = 106
@@ -187,13 +189,9 @@ def weeks_between(first_day: date, last_day: date, tz: tzinfo) -> list[Week]:
         if len(weeks) == MAX_WEEKS:
             raise ValueError(f"at most {MAX_WEEKS} weeks at a time")
         following = monday + timedelta(days=7)
-        weeks.append(Week(len(weeks), monday, _midnight(monday, tz), _midnight(following, tz)))
+        weeks.append(Week(len(weeks), monday, midnight(monday, tz), midnight(following, tz)))
         monday = following
     return weeks
-
-
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
 async def dashboard(
@@ -206,20 +204,23 @@ async def dashboard(
     kinds: Collection[SlotKind] | None = None,
 ) -> Dashboard:
     weeks = weeks_between(first_day, last_day, tz)
-    bounds = [(w.starts_at, w.ends_at) for w in weeks]
-    await bring_up_to_date(database)
+    mondays = [w.monday for w in weeks]
+    await bring_up_to_date(database, tz)
 
-    # Each query in a session of its own, all at once: they share nothing, and the
-    # database answers them side by side (SQLite in threads, PostgreSQL on connections).
-    async def read(query: Callable[[Counter], Awaitable[list[Any]]]) -> list[Any]:
-        async with database.reading() as session:
-            return await query(Counter(session, bounds, site_ids, kinds))
-
-    counted = await asyncio.gather(
-        *(read(query) for query in (Counter.activity, Counter.satisfaction, Counter.failures)),
-        read(Counter.origins),
-        read(Counter.site_names),
-    )
+    # Each query reads a few hundred sums: one after the other in one session costs
+    # less than sessions side by side.
+    async with database.reading() as session:
+        counter = Counter(session, mondays, zone_name(tz), site_ids, kinds)
+        counted = [
+            await query()
+            for query in (
+                counter.activity,
+                counter.satisfaction,
+                counter.failures,
+                counter.origins,
+                counter.site_names,
+            )
+        ]
     return _assemble(weeks, *counted)
 
 

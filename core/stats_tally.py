@@ -1,11 +1,14 @@
-"""Keeping the dashboard's per-slot counts up to date (tables in `core.models.tallies`).
+"""Keeping the dashboard's counts up to date (tables in `core.models.tallies`).
 
-The dashboard reads one row per slot instead of every booking and reminder: at a
-year's scale that is the difference between a second and a few milliseconds. Triggers
-(migration 0006) write a row into `slot_tally_change` for each new slot and each
-change to a slot's bookings or reminders that the dashboard counts, so every slot has
-a tally or a change row. Before it reads, `bring_up_to_date` counts again the slots
-with change rows and stores their tallies; with none, it costs one small query.
+The dashboard reads sums per week (`core.stats_weeks`) of one tally per slot instead
+of every booking and reminder: at a year's scale that is the difference between a
+second and a few milliseconds. Triggers (migrations 0006 and 0007) write a row into
+`slot_tally_change` for each new, changed or deleted slot and each change to a slot's
+bookings or reminders that the dashboard counts, so every slot has a tally or a change
+row. Before it reads, `bring_up_to_date` counts again the slots with change rows and
+stores their tallies, moving the difference into the weeks' sums; in the same pass,
+the weeks whose satisfaction answers or new youths changed are counted again
+(`core.stats_dated`). With nothing changed, it costs one small query.
 
 Counting is done outside any write transaction, so that on SQLite a large recount
 does not hold the bot's writers back; storing is a short transaction. A concurrent
@@ -21,19 +24,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from core import stats_dated, stats_weeks
 from core.booking.rules import ATTENDANCE_MARKS
 from core.db import Database
 from core.models import (
     Booking,
     BookingStatus,
     Confirmation,
+    DatedChange,
     OutboxKind,
     OutboxStatus,
     Reminder,
@@ -45,14 +50,15 @@ from core.models import (
 )
 from core.rosters import seat_count_filter
 from core.staff_preview import not_staff_preview, staff_preview_youth_ids
+from core.stats_weeks import REMINDER_COLUMNS, aware, zone_name
 
 # Slots counted per statement: keeps the IN lists well under SQLite's variable limit.
 CHUNK = 500
 OPTIMISTIC_TRIES = 2
 # These tables are never loaded as objects: no session to keep in step with a bulk statement.
 _NO_SESSION_SYNC = {"synchronize_session": False}
-# The tally column for each reminder status.
-REMINDER_COLUMNS = {status: f"reminders_{status.value}" for status in OutboxStatus}
+# The slot as it is counted: which week, site and kind its tally is summed into.
+_SLOT_AS_COUNTED = ("starts_at", "site_id", "kind", "status", "capacity")
 
 
 @dataclass
@@ -60,19 +66,31 @@ class _Recount:
     """What one pass counted, and what it read before counting."""
 
     generation: int
+    # The weeks' time zone the sums are in (None before the first), and the one wanted.
+    zone_summed: str | None
+    tz: tzinfo
     # The change rows seen before counting: how many, and the highest id among them.
     changes_seen: int
     last_change_id: int
-    stale_slot_ids: list[int]
+    dated_changes_seen: int
+    last_dated_change_id: int
+    # The slots still there, as they are now; a deleted slot's rows are consumed all the same.
+    slots: dict[int, dict[str, Any]]
     tallies: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    dated: stats_dated.DatedWeeks | None = None
+
+    @property
+    def in_another_zone(self) -> bool:
+        return self.zone_summed != zone_name(self.tz)
 
 
-async def bring_up_to_date(database: Database) -> None:
-    """Recount the slots whose tally is missing or out of date, and store their tallies."""
+async def bring_up_to_date(database: Database, tz: tzinfo) -> None:
+    """Recount the slots whose tally is missing or out of date, store their tallies and
+    their weeks' sums in the weeks of `tz`."""
     for _ in range(OPTIMISTIC_TRIES):
         async with database.reading() as session:
-            recount = await _recount(session)
+            recount = await _recount(session, tz)
         if recount is None:
             return
         async with database.transaction() as session:
@@ -83,39 +101,60 @@ async def bring_up_to_date(database: Database) -> None:
         await session.execute(
             sa.select(col(TallyGeneration.generation)).with_for_update()
         )  # SQLite's BEGIN IMMEDIATE already holds every writer back.
-        recount = await _recount(session)
+        recount = await _recount(session, tz)
         if recount is not None and not await _store(session, recount):
             raise RuntimeError("the tally generation moved while it was held")
 
 
-async def _recount(session: AsyncSession) -> _Recount | None:
-    change_count = sa.select(sa.func.count()).select_from(SlotTallyChange).scalar_subquery()
-    last_change = sa.select(sa.func.max(col(SlotTallyChange.id))).scalar_subquery()
-    marks = sa.select(col(TallyGeneration.generation), change_count, last_change)
-    generation, seen, last_id = (await session.execute(marks)).one()
-    if not seen:
-        return None
-    # The slots still there: a deleted slot's rows are consumed all the same.
-    stale = await session.scalars(
-        sa.select(col(SlotTallyChange.slot_id))
-        .distinct()
-        .join(Slot, col(Slot.id) == col(SlotTallyChange.slot_id))
-        .where(col(SlotTallyChange.id) <= last_id)
+async def _recount(session: AsyncSession, tz: tzinfo) -> _Recount | None:
+    def seen(table: type[SlotTallyChange] | type[DatedChange]) -> list[Any]:
+        return [
+            sa.select(sa.func.count()).select_from(table).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.max(col(table.id)), 0)).scalar_subquery(),
+        ]
+
+    marks = sa.select(
+        col(TallyGeneration.generation),
+        col(TallyGeneration.zone),
+        *seen(SlotTallyChange),
+        *seen(DatedChange),
     )
-    recount = _Recount(int(generation or 0), int(seen), last_id, sorted(stale))
+    generation, zone, changes, last_id, dated_changes, last_dated_id = (
+        await session.execute(marks)
+    ).one()
+    if not changes and not dated_changes and zone == zone_name(tz):
+        return None
+    stale = await session.execute(
+        sa.select(col(Slot.id).label("slot_id"), *(getattr(Slot, c) for c in _SLOT_AS_COUNTED))
+        .where(
+            col(Slot.id).in_(
+                sa.select(col(SlotTallyChange.slot_id)).where(col(SlotTallyChange.id) <= last_id)
+            )
+        )
+        .order_by(col(Slot.id))
+    )
+    slots = {row["slot_id"]: dict(row) for row in stale.mappings()}
+    recount = _Recount(int(generation or 0), zone, tz, int(changes), last_id, int(dated_changes),
+                       last_dated_id, slots)  # fmt: skip
+    mondays = None
+    if not recount.in_another_zone:
+        mondays = await stats_dated.changed_weeks(session, tz, last_dated_id)
+    recount.dated = await stats_dated.count(session, tz, mondays)
     previews = await staff_preview_youth_ids(session)
-    for chunk in _chunks(recount.stale_slot_ids):
-        tallies = await _count_bookings(session, chunk, previews)
+    for chunk in _chunks(list(slots)):
+        tallies = await _count_bookings(session, {slot_id: slots[slot_id] for slot_id in chunk},
+                                        previews)  # fmt: skip
         recount.failures += await _count_reminders(session, chunk, previews, tallies)
         recount.tallies += tallies.values()
     return recount
 
 
 async def _count_bookings(
-    session: AsyncSession, slot_ids: list[int], previews: list[int]
+    session: AsyncSession, slots: dict[int, dict[str, Any]], previews: list[int]
 ) -> dict[int, dict[str, Any]]:
-    """Each slot's seats, confirmations and attendance, as `SlotTally` columns."""
-    tallies: dict[int, dict[str, Any]] = {slot_id: {"slot_id": slot_id} for slot_id in slot_ids}
+    """Each slot as it is, with its seats, confirmations and attendance: `SlotTally` rows."""
+    slot_ids = list(slots)
+    tallies = {slot_id: dict(slot) for slot_id, slot in slots.items()}
     young_people = not_staff_preview(col(Booking.youth_id), previews)
     reminded = (
         sa.select(col(Reminder.id))
@@ -206,6 +245,8 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
         return False
     consumed = col(SlotTallyChange.id) <= recount.last_change_id
     recounted = sa.select(col(SlotTallyChange.slot_id)).where(consumed)
+    replaced = await _rows_of(session, SlotTally, recounted)
+    replaced_failures = await _rows_of(session, SlotFailureTally, recounted)
     for table, slot_id in (
         (SlotTally, col(SlotTally.slot_id)),
         (SlotFailureTally, col(SlotFailureTally.slot_id)),
@@ -213,33 +254,47 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
         await session.execute(
             sa.delete(table).where(slot_id.in_(recounted)), execution_options=_NO_SESSION_SYNC
         )
-    await _consume_changes(session, consumed, recount.changes_seen)
+    await _consume(session, SlotTallyChange, recount.last_change_id, recount.changes_seen)
+    await _consume(session, DatedChange, recount.last_dated_change_id, recount.dated_changes_seen)
     if recount.tallies:
         await session.execute(sa.insert(SlotTally), recount.tallies)
     if recount.failures:
         await session.execute(sa.insert(SlotFailureTally), recount.failures)
+    if recount.dated is not None:
+        await stats_dated.store(session, recount.tz, recount.dated)
+    if recount.in_another_zone:
+        await stats_weeks.sum_every_week(session, recount.tz)
+    else:
+        await stats_weeks.follow(
+            session,
+            recount.tz,
+            stats_weeks.Replacement(replaced, recount.tallies),
+            stats_weeks.Replacement(replaced_failures, recount.failures),
+        )
     return True
 
 
-async def _consume_changes(
-    session: AsyncSession, consumed: sa.ColumnElement[bool], seen: int
+async def _rows_of(
+    session: AsyncSession, table: type[SlotTally] | type[SlotFailureTally], slot_ids: Any
+) -> list[dict[str, Any]]:
+    columns = table.__table__.c  # type: ignore[union-attr]
+    rows = await session.execute(sa.select(*columns).where(columns.slot_id.in_(slot_ids)))
+    return [dict(row) for row in rows.mappings()]
+
+
+async def _consume(
+    session: AsyncSession,
+    table: type[SlotTallyChange] | type[DatedChange],
+    last_id: int,
+    seen: int,
 ) -> None:
     # On PostgreSQL ids are handed out before commit: a writer that took an id below
     # ours may have committed after we read. Its change may be missing from our counts,
-    # so every row is kept and its slots are counted again next time.
-    now_seen = await session.scalar(
-        sa.select(sa.func.count()).select_from(SlotTallyChange).where(consumed)
-    )
+    # so every row is kept and counted again next time.
+    consumed = col(table.id) <= last_id
+    now_seen = await session.scalar(sa.select(sa.func.count()).select_from(table).where(consumed))
     if now_seen == seen:
-        await session.execute(
-            sa.delete(SlotTallyChange).where(consumed), execution_options=_NO_SESSION_SYNC
-        )
-
-
-def aware(value: datetime | str) -> datetime:
-    """An aggregate may lose the column's type: SQLite can hand back text or a naive datetime."""
-    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+        await session.execute(sa.delete(table).where(consumed), execution_options=_NO_SESSION_SYNC)
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

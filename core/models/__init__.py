@@ -25,7 +25,18 @@ from core.models.records import (
     SatisfactionAnswer,
 )
 from core.models.scheduling import Booking, Slot, SlotSeries
-from core.models.tallies import SlotFailureTally, SlotTally, SlotTallyChange, TallyGeneration
+from core.models.tallies import (
+    BookingCounts,
+    DatedChange,
+    SlotFailureTally,
+    SlotTally,
+    SlotTallyChange,
+    TallyGeneration,
+    WeekFailureTally,
+    WeekNewYouths,
+    WeekSatisfaction,
+    WeekTally,
+)
 
 metadata = SQLModel.metadata
 
@@ -33,12 +44,14 @@ __all__ = [
     "ACTIVE_BOOKING_STATUSES",
     "AuditEntry",
     "Booking",
+    "BookingCounts",
     "BookingStatus",
     "CancelledBy",
     "Confirmation",
     "ContactRequest",
     "ContactStatus",
     "ConversationState",
+    "DatedChange",
     "DiagnosticResult",
     "LoginAttempt",
     "Modality",
@@ -61,6 +74,10 @@ __all__ = [
     "StaffSite",
     "StaffUser",
     "TallyGeneration",
+    "WeekFailureTally",
+    "WeekNewYouths",
+    "WeekSatisfaction",
+    "WeekTally",
     "Youth",
     "metadata",
 ]

@@ -4,6 +4,8 @@ and a change made while a dashboard counts is never lost."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -17,18 +19,29 @@ from core.models import (
     Booking,
     BookingStatus,
     Confirmation,
+    DatedChange,
     OutboxKind,
     OutboxStatus,
     Reminder,
+    SatisfactionAnswer,
+    Site,
     Slot,
     SlotFailureTally,
     SlotKind,
+    SlotStatus,
     SlotTally,
     SlotTallyChange,
+    TallyGeneration,
+    WeekFailureTally,
+    WeekNewYouths,
+    WeekSatisfaction,
+    WeekTally,
+    Youth,
 )
 from core.stats import Dashboard, dashboard
 from tests.conftest import PARIS
 from tests.core.test_stats import FIRST_DAY, LAST_DAY, World, scenario
+from tests.support.factories import make_youth
 
 Change = Callable[[AsyncSession], Awaitable[object]]
 
@@ -42,8 +55,10 @@ async def board(database: Database) -> Dashboard:
 async def counted_afresh(database: Database) -> Dashboard:
     """The dashboard with every tally thrown away first: what the tallies must agree with."""
     async with database.transaction() as session:
-        for table in (SlotTally, SlotFailureTally, SlotTallyChange):
+        for table in (SlotTally, SlotFailureTally, SlotTallyChange, DatedChange, WeekTally,
+                      WeekFailureTally, WeekSatisfaction, WeekNewYouths):  # fmt: skip
             await session.execute(sa.delete(table))
+        await session.execute(sa.update(TallyGeneration).values(zone=None))
         # As the migration leaves it: every slot to be counted.
         every_slot = sa.select(col(Slot.id))
         await session.execute(sa.insert(SlotTallyChange).from_select(["slot_id"], every_slot))
@@ -119,6 +134,78 @@ async def move_a_booking(session: AsyncSession) -> None:
     (await a_booking(session, BookingStatus.NO_SHOW)).slot_id = parcels.id  # type: ignore[assignment]
 
 
+async def a_failing_workshop(session: AsyncSession) -> Slot:
+    """The slot of a failed reminder: a slot change then moves failures too."""
+    reminder = await a_reminder(session, OutboxStatus.FAILED)
+    booking = await session.get(Booking, reminder.booking_id)
+    assert booking is not None
+    slot = await session.get(Slot, booking.slot_id)
+    assert slot is not None
+    return slot
+
+
+async def cancel_a_slot(session: AsyncSession) -> None:
+    (await workshop(session)).status = SlotStatus.CANCELLED
+
+
+async def offer_more_seats(session: AsyncSession) -> None:
+    (await workshop(session)).capacity += 5
+
+
+async def move_a_slot_to_another_week(session: AsyncSession) -> None:
+    slot = await a_failing_workshop(session)
+    slot.starts_at -= timedelta(days=7)
+    slot.ends_at -= timedelta(days=7)
+
+
+async def move_a_slot_to_another_site(session: AsyncSession) -> None:
+    slot = await a_failing_workshop(session)
+    others = await session.scalars(select(Site).where(col(Site.id) != slot.site_id))
+    slot.site_id = others.first().id  # type: ignore[union-attr]
+
+
+async def delete_a_slot(session: AsyncSession) -> None:
+    await session.delete(await a_failing_workshop(session))
+
+
+async def answer_a_survey(session: AsyncSession) -> None:
+    slot = await workshop(session)
+    session.add(SatisfactionAnswer(site_id=slot.site_id, slot_kind=SlotKind.WORKSHOP, score=2,
+                                   answered_at=slot.ends_at + timedelta(hours=1)))  # fmt: skip
+
+
+async def an_answer(session: AsyncSession) -> SatisfactionAnswer:
+    found = await session.scalars(select(SatisfactionAnswer).order_by(col(SatisfactionAnswer.id)))
+    return next(a for a in found if a.answered_at.day == 24)
+
+
+async def change_a_score(session: AsyncSession) -> None:
+    (await an_answer(session)).score = 1
+
+
+async def delete_an_answer(session: AsyncSession) -> None:
+    await session.delete(await an_answer(session))
+
+
+async def a_youth_writes_from_a_campaign(session: AsyncSession) -> None:
+    slot = await workshop(session)
+    await make_youth(session, slot.starts_at, origin="radio", site_id=slot.site_id)
+
+
+async def the_youth(session: AsyncSession) -> Youth:
+    return (await session.scalars(select(Youth).where(col(Youth.origin) == "radio"))).one()
+
+
+async def a_youth_changes_site(session: AsyncSession) -> None:
+    youth = await the_youth(session)
+    others = await session.scalars(select(Site).where(col(Site.id) != youth.site_id))
+    youth.site_id = others.first().id  # type: ignore[union-attr]
+
+
+async def a_youth_is_erased(session: AsyncSession) -> None:
+    await session.delete(await the_youth(session))
+
+
 CHANGES: list[Change] = [
     mark_no_show,
     confirm,
@@ -129,6 +216,17 @@ CHANGES: list[Change] = [
     book_again,
     publish_a_slot,
     move_a_booking,
+    offer_more_seats,
+    cancel_a_slot,
+    move_a_slot_to_another_week,
+    move_a_slot_to_another_site,
+    delete_a_slot,
+    answer_a_survey,
+    change_a_score,
+    delete_an_answer,
+    a_youth_writes_from_a_campaign,
+    a_youth_changes_site,
+    a_youth_is_erased,
 ]
 
 
@@ -146,6 +244,29 @@ async def test_every_change_the_dashboard_counts_reaches_it(
         before = after
 
 
+async def test_weeks_are_summed_again_in_another_time_zone(
+    database: Database, clock: ManualClock
+) -> None:
+    """Sums kept in Paris weeks must not answer for Auckland's, whose Mondays start
+    eleven to thirteen hours earlier."""
+    await scenario(database, clock.now())
+    await board(database)
+    auckland = ZoneInfo("Pacific/Auckland")
+
+    def seen_from(tz: ZoneInfo) -> Awaitable[Dashboard]:
+        return dashboard(database, site_ids=None, first_day=FIRST_DAY, last_day=LAST_DAY, tz=tz)
+
+    far = await seen_from(auckland)
+    async with database.transaction() as session:
+        await book_again(session)
+    after_a_change = await seen_from(auckland)
+
+    assert far != await board(database)
+    assert far.activity != after_a_change.activity
+    await counted_afresh(database)
+    assert after_a_change == await seen_from(auckland)
+
+
 async def test_a_change_committed_while_a_dashboard_counts_is_counted_by_the_next(
     database: Database, clock: ManualClock
 ) -> None:
@@ -154,7 +275,7 @@ async def test_a_change_committed_while_a_dashboard_counts_is_counted_by_the_nex
     async with database.transaction() as session:
         await mark_no_show(session)
     async with database.reading() as session:
-        recount = await tally._recount(session)
+        recount = await tally._recount(session, PARIS)
     assert recount is not None
     async with database.transaction() as session:
         await book_again(session)
@@ -169,7 +290,7 @@ async def test_a_dashboard_that_another_overtook_stores_nothing(
 ) -> None:
     await scenario(database, clock.now())
     async with database.reading() as session:
-        late = await tally._recount(session)
+        late = await tally._recount(session, PARIS)
     assert late is not None
     assert late.tallies
     async with database.transaction() as session:
@@ -216,7 +337,7 @@ async def test_a_change_whose_id_was_passed_before_it_committed_is_not_lost(
         async with database.transaction() as quick:
             await book_again(quick)
         async with database.reading() as session:
-            recount = await tally._recount(session)
+            recount = await tally._recount(session, PARIS)
         assert recount is not None
     async with database.transaction() as session:
         assert await tally._store(session, recount)
@@ -225,21 +346,34 @@ async def test_a_change_whose_id_was_passed_before_it_committed_is_not_lost(
 
 
 async def test_the_triggers_are_in_place(database: Database, clock: ManualClock) -> None:
-    """A migration that rebuilds booking or reminder on SQLite drops their triggers."""
+    """A migration that rebuilds one of these tables on SQLite drops their triggers."""
     await scenario(database, clock.now())
     async with database.transaction() as session:
         await session.execute(sa.delete(SlotTallyChange))
+        await session.execute(sa.delete(DatedChange))
     writes: list[Change] = [
         publish_a_slot,
         book_again,
         mark_no_show,
         send_a_failed_reminder,
         delete_a_booking,
+        cancel_a_slot,
+        move_a_slot_to_another_week,
+        delete_a_slot,
+        answer_a_survey,
+        change_a_score,
+        a_youth_writes_from_a_campaign,
+        a_youth_changes_site,
+        a_youth_is_erased,
     ]
+    slot_changes = sa.select(sa.func.count()).select_from(SlotTallyChange).scalar_subquery()
+    changes = sa.select(
+        slot_changes + sa.select(sa.func.count()).select_from(DatedChange).scalar_subquery()
+    )
     for write in writes:
         async with database.transaction() as session:
-            before = await session.scalar(sa.select(sa.func.count()).select_from(SlotTallyChange))
+            before = await session.scalar(changes)
             await write(session)
             await session.flush()
-            after = await session.scalar(sa.select(sa.func.count()).select_from(SlotTallyChange))
+            after = await session.scalar(changes)
         assert (after or 0) > (before or 0), write.__name__
