@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from admin.access import CsrfRejected, Forbidden, LoginRequired, NotFound
+from admin.dashboard_counts import counting_in_background
 from admin.routes import (
     accounts,
     auth,
@@ -59,7 +60,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with counting_in_background(panel):
+            yield
         if owned:
             await db.dispose()
 

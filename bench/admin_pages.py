@@ -10,8 +10,9 @@ in-process through httpx's ASGI transport) for each page, logged in as the staff
 who reads it: the week's slot calendar and the youth search as an adviser of one
 site, a roster of about 40 seats with a waitlist as that adviser, the dashboard
 (last eight weeks, every site) as a coordinator, once with nothing changed since the
-previous view and once after bookings of 25 of its slots changed (its per-slot tallies,
-`core.stats_tally`, are then counted again for those slots). It times the application itself,
+previous view and once after bookings of 25 of its slots changed (those slots are then
+counted again, `core.stats_tally`: the worst case, as a running panel counts changes in
+the background every `DASHBOARD_REFRESH`). It times the application itself,
 from the request entering the ASGI app to the last byte of its answer, and prints
 p50 / p95 per page and backend, p95 over the 100 ms goal, and the PostgreSQL/SQLite
 ratios of the same run. Exits 1 when a page answers other than 200, 2 when

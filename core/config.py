@@ -174,6 +174,11 @@ class Settings(BaseSettings):
     admin_session_idle: Annotated[float, NoDecode] = Field(
         default=1800.0, gt=0, alias="ADMIN_SESSION_IDLE"
     )
+    # The panel counts what changed for the dashboard this often, so that a view has
+    # little left to count (seconds; `30s` in the env); 0 leaves it all to the views.
+    dashboard_refresh: Annotated[float, NoDecode] = Field(
+        default=30.0, ge=0, alias="DASHBOARD_REFRESH"
+    )
     # Telegram's limits: about 30 messages a second per bot, one a second per chat
     # (DESIGN.md §7). A self-hosted Bot API server or paid broadcasts allow more.
     send_rate: float = Field(default=30.0, gt=0, alias="SEND_RATE")
@@ -234,6 +239,7 @@ class Settings(BaseSettings):
         "dispatch_interval",
         "dispatch_lease",
         "admin_session_idle",
+        "dashboard_refresh",
         mode="before",
     )
     @classmethod

@@ -131,7 +131,7 @@ async def store(session: AsyncSession, tz: tzinfo, weeks: DatedWeeks) -> None:
             )
         await session.execute(stale, execution_options=_NO_SESSION_SYNC)
         if rows:
-            await session.execute(sa.insert(table), rows)
+            await session.execute(table.__table__.insert(), rows)  # type: ignore[union-attr]
 
 
 async def _rows_in(

@@ -36,6 +36,7 @@ from core.booking.rules import ATTENDANCE_MARKS
 from core.db import Database
 from core.models import (
     Booking,
+    BookingCounts,
     BookingStatus,
     Confirmation,
     DatedChange,
@@ -57,6 +58,8 @@ CHUNK = 500
 OPTIMISTIC_TRIES = 2
 # These tables are never loaded as objects: no session to keep in step with a bulk statement.
 _NO_SESSION_SYNC = {"synchronize_session": False}
+Tallies = type[SlotTally] | type[SlotFailureTally]
+_NO_COUNT = dict.fromkeys(BookingCounts.model_fields, 0)
 # The slot as it is counted: which week, site and kind its tally is summed into.
 _SLOT_AS_COUNTED = ("starts_at", "site_id", "kind", "status", "capacity")
 
@@ -136,9 +139,11 @@ async def _recount(session: AsyncSession, tz: tzinfo) -> _Recount | None:
     slots = {row["slot_id"]: dict(row) for row in stale.mappings()}
     recount = _Recount(int(generation or 0), zone, tz, int(changes), last_id, int(dated_changes),
                        last_dated_id, slots)  # fmt: skip
-    mondays = None
+    mondays = None  # in another zone, every week
     if not recount.in_another_zone:
-        mondays = await stats_dated.changed_weeks(session, tz, last_dated_id)
+        mondays = {}
+        if dated_changes:
+            mondays = await stats_dated.changed_weeks(session, tz, last_dated_id)
     recount.dated = await stats_dated.count(session, tz, mondays)
     previews = await staff_preview_youth_ids(session)
     for chunk in _chunks(list(slots)):
@@ -154,7 +159,8 @@ async def _count_bookings(
 ) -> dict[int, dict[str, Any]]:
     """Each slot as it is, with its seats, confirmations and attendance: `SlotTally` rows."""
     slot_ids = list(slots)
-    tallies = {slot_id: dict(slot) for slot_id, slot in slots.items()}
+    # Every count given, so that the tallies are stored in one statement.
+    tallies = {slot_id: _NO_COUNT | slot for slot_id, slot in slots.items()}
     young_people = not_staff_preview(col(Booking.youth_id), previews)
     reminded = (
         sa.select(col(Reminder.id))
@@ -243,23 +249,18 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     )
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    consumed = col(SlotTallyChange.id) <= recount.last_change_id
-    recounted = sa.select(col(SlotTallyChange.slot_id)).where(consumed)
-    replaced = await _rows_of(session, SlotTally, recounted)
-    replaced_failures = await _rows_of(session, SlotFailureTally, recounted)
-    for table, slot_id in (
-        (SlotTally, col(SlotTally.slot_id)),
-        (SlotFailureTally, col(SlotFailureTally.slot_id)),
-    ):
-        await session.execute(
-            sa.delete(table).where(slot_id.in_(recounted)), execution_options=_NO_SESSION_SYNC
-        )
+    recounted = sa.select(col(SlotTallyChange.slot_id)).where(
+        col(SlotTallyChange.id) <= recount.last_change_id
+    )
+    replaced = await _take_out(session, SlotTally, recounted)
+    replaced_failures = await _take_out(session, SlotFailureTally, recounted)
     await _consume(session, SlotTallyChange, recount.last_change_id, recount.changes_seen)
-    await _consume(session, DatedChange, recount.last_dated_change_id, recount.dated_changes_seen)
-    if recount.tallies:
-        await session.execute(sa.insert(SlotTally), recount.tallies)
-    if recount.failures:
-        await session.execute(sa.insert(SlotFailureTally), recount.failures)
+    if recount.dated_changes_seen:
+        await _consume(
+            session, DatedChange, recount.last_dated_change_id, recount.dated_changes_seen
+        )
+    await _put_in(session, SlotTally, recount.tallies)
+    await _put_in(session, SlotFailureTally, recount.failures)
     if recount.dated is not None:
         await stats_dated.store(session, recount.tz, recount.dated)
     if recount.in_another_zone:
@@ -274,12 +275,21 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
     return True
 
 
-async def _rows_of(
-    session: AsyncSession, table: type[SlotTally] | type[SlotFailureTally], slot_ids: Any
-) -> list[dict[str, Any]]:
+async def _take_out(session: AsyncSession, table: Tallies, slot_ids: Any) -> list[dict[str, Any]]:
+    """Delete the rows of `table` for `slot_ids`, and return them."""
     columns = table.__table__.c  # type: ignore[union-attr]
-    rows = await session.execute(sa.select(*columns).where(columns.slot_id.in_(slot_ids)))
+    rows = await session.execute(
+        sa.delete(table.__table__)  # type: ignore[union-attr]
+        .where(columns.slot_id.in_(slot_ids))
+        .returning(*columns)
+    )
     return [dict(row) for row in rows.mappings()]
+
+
+async def _put_in(session: AsyncSession, table: Tallies, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows`, which all have the same keys, in one statement."""
+    if rows:
+        await session.execute(table.__table__.insert(), rows)  # type: ignore[union-attr]
 
 
 async def _consume(

@@ -46,6 +46,8 @@ REMINDER_COLUMNS = {status: f"reminders_{status.value}" for status in OutboxStat
 REMINDER_COUNTS = tuple(REMINDER_COLUMNS.values())
 WEEK_COUNTS = SLOT_COUNTS + BOOKING_COUNTS + REMINDER_COUNTS
 _NO_SESSION_SYNC = {"synchronize_session": False}
+# Rows are inserted through the tables, not the models: the ORM would split rows with a
+# None (a slot with no site) into statements of their own.
 
 
 def zone_name(tz: tzinfo) -> str:
@@ -196,7 +198,7 @@ async def _insert_weeks(session: AsyncSession, zone: str, sums: dict[Key, dict[s
         for (monday, site_id, kind), counts in sums.items()
     ]
     if rows:
-        await session.execute(sa.insert(WeekTally), rows)
+        await session.execute(WeekTally.__table__.insert(), rows)  # type: ignore[attr-defined]
 
 
 async def _sum_failures(session: AsyncSession, tz: tzinfo, mondays: set[date] | None) -> None:
@@ -248,4 +250,4 @@ async def _insert_failures(session: AsyncSession, tz: tzinfo, failures: Iterable
         for ((monday, site_id, kind), reason), (count, last_due_at) in sums.items()
     ]
     if rows:
-        await session.execute(sa.insert(WeekFailureTally), rows)
+        await session.execute(WeekFailureTally.__table__.insert(), rows)  # type: ignore[attr-defined]

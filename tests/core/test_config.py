@@ -45,6 +45,7 @@ CUSTOM = {
     "CANCELLATION_CUTOFFS": "food_parcel=2h,appointment=1d",
     "ADMIN_SECRET_KEY": "a-long-random-key",
     "ADMIN_SESSION_IDLE": "45m",
+    "DASHBOARD_REFRESH": "2m",
     "SEND_RATE": "20",
     "SEND_CHAT_INTERVAL": "1500ms",
     "DISPATCH_INTERVAL": "0.5s",
@@ -74,6 +75,7 @@ CUSTOM_FIELDS = {
     ),
     "admin_secret_key": "a-long-random-key",
     "admin_session_idle": 2700.0,
+    "dashboard_refresh": 120.0,
     "send_rate": 20.0,
     "send_chat_interval": 1.5,
     "dispatch_interval": 0.5,
@@ -598,6 +600,25 @@ def test_admin_session_idle_reads_seconds_minutes_or_hours(
     monkeypatch.setenv("ADMIN_SESSION_IDLE", text)
 
     assert load_settings(None).admin_session_idle == seconds
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30.0), ("0s", 0.0), ("5m", 300.0)])
+def test_dashboard_refresh_reads_seconds_and_zero_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch, text: str, seconds: float
+) -> None:
+    monkeypatch.setenv("DASHBOARD_REFRESH", text)
+
+    assert load_settings(None).dashboard_refresh == seconds
+
+
+@pytest.mark.parametrize("text", ["often", "-5s"])
+def test_a_bad_dashboard_refresh_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("DASHBOARD_REFRESH", text)
+
+    with pytest.raises(ConfigError, match=r"^Invalid setting DASHBOARD_REFRESH:"):
+        load_settings(None)
 
 
 @pytest.mark.parametrize("text", ["0s", "soon", "-5m"])
