@@ -17,12 +17,12 @@ counting, and on a change counts again (after two tries, it counts while holding
 generation, which nobody can then overtake). A change committed while we count either
 has its change row read by us before counting (so it is in the counts) or keeps its
 change row for the next dashboard: the change rows we delete are exactly those we had
-seen, which `_consume_changes` checks by their number.
+seen, which `_consume` checks by their number. The counting itself is
+`core.slot_counts`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -32,34 +32,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from core import stats_dated, stats_weeks
-from core.booking.rules import ATTENDANCE_MARKS
 from core.db import Database
 from core.models import (
-    Booking,
-    BookingCounts,
-    BookingStatus,
-    Confirmation,
     DatedChange,
-    OutboxKind,
-    OutboxStatus,
-    Reminder,
     Slot,
     SlotFailureTally,
     SlotTally,
     SlotTallyChange,
     TallyGeneration,
 )
-from core.rosters import seat_count_filter
-from core.staff_preview import not_staff_preview, staff_preview_youth_ids
-from core.stats_weeks import REMINDER_COLUMNS, aware, zone_name
+from core.slot_counts import count_slots
+from core.stats_weeks import zone_name
 
-# Slots counted per statement: keeps the IN lists well under SQLite's variable limit.
-CHUNK = 500
 OPTIMISTIC_TRIES = 2
 # These tables are never loaded as objects: no session to keep in step with a bulk statement.
 _NO_SESSION_SYNC = {"synchronize_session": False}
 Tallies = type[SlotTally] | type[SlotFailureTally]
-_NO_COUNT = dict.fromkeys(BookingCounts.model_fields, 0)
 # The slot as it is counted: which week, site and kind its tally is summed into.
 _SLOT_AS_COUNTED = ("starts_at", "site_id", "kind", "status", "capacity")
 
@@ -145,97 +133,8 @@ async def _recount(session: AsyncSession, tz: tzinfo) -> _Recount | None:
         if dated_changes:
             mondays = await stats_dated.changed_weeks(session, tz, last_dated_id)
     recount.dated = await stats_dated.count(session, tz, mondays)
-    previews = await staff_preview_youth_ids(session)
-    for chunk in _chunks(list(slots)):
-        tallies = await _count_bookings(session, {slot_id: slots[slot_id] for slot_id in chunk},
-                                        previews)  # fmt: skip
-        recount.failures += await _count_reminders(session, chunk, previews, tallies)
-        recount.tallies += tallies.values()
+    recount.tallies, recount.failures = await count_slots(session, slots)
     return recount
-
-
-async def _count_bookings(
-    session: AsyncSession, slots: dict[int, dict[str, Any]], previews: list[int]
-) -> dict[int, dict[str, Any]]:
-    """Each slot as it is, with its seats, confirmations and attendance: `SlotTally` rows."""
-    slot_ids = list(slots)
-    # Every count given, so that the tallies are stored in one statement.
-    tallies = {slot_id: _NO_COUNT | slot for slot_id, slot in slots.items()}
-    young_people = not_staff_preview(col(Booking.youth_id), previews)
-    reminded = (
-        sa.select(col(Reminder.id))
-        .where(
-            col(Reminder.booking_id) == col(Booking.id),
-            col(Reminder.kind) == OutboxKind.REMINDER,
-            col(Reminder.status) == OutboxStatus.SENT,
-        )
-        .exists()
-    )
-    marked = col(Booking.status).in_(ATTENDANCE_MARKS) & col(Booking.attendance_marked_at).is_not(
-        None
-    )
-    coming = col(Booking.confirmation) == Confirmation.COMING
-    flags = {
-        "seats_booked": seat_count_filter(),
-        "reminded": reminded,
-        # Confirmed among the reminded: a "Je viens" from the booking screen is no answer.
-        "confirmed": reminded & coming,
-        "marked": marked,
-        "attended": marked & (col(Booking.status) == BookingStatus.ATTENDED),
-        "no_shows": marked & (col(Booking.status) == BookingStatus.NO_SHOW),
-    }
-    bookings = (
-        sa.select(
-            col(Booking.slot_id),
-            *(sa.func.sum(sa.case((flag, 1), else_=0)).label(name) for name, flag in flags.items()),
-        )
-        .where(col(Booking.slot_id).in_(slot_ids), young_people)
-        .group_by(col(Booking.slot_id))
-    )
-    for row in (await session.execute(bookings)).mappings():
-        tallies[row["slot_id"]] |= {name: int(row[name] or 0) for name in flags}
-    return tallies
-
-
-async def _count_reminders(
-    session: AsyncSession,
-    slot_ids: list[int],
-    previews: list[int],
-    tallies: dict[int, dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """Reminders by status into `tallies`; the failed ones by reason, returned.
-
-    One query from the slots' bookings to their reminders: filtering on the failed
-    status instead would let SQLite walk every failed reminder of the database.
-    """
-    failed = col(Reminder.status) == OutboxStatus.FAILED
-    reason = sa.case((failed, sa.func.coalesce(col(Reminder.last_error), "")), else_=None)
-    key = (col(Booking.slot_id), col(Reminder.status), reason)
-    statement = (
-        sa.select(*key, sa.func.count(), sa.func.max(col(Reminder.due_at)))
-        .select_from(Booking)
-        .join(Reminder, col(Reminder.booking_id) == col(Booking.id))
-        .where(
-            col(Booking.slot_id).in_(slot_ids),
-            col(Reminder.kind) == OutboxKind.REMINDER,
-            not_staff_preview(col(Booking.youth_id), previews),
-        )
-        .group_by(*key)
-    )
-    failures = []
-    for slot_id, status, why, count, last_due in (await session.execute(statement)).all():
-        column = REMINDER_COLUMNS[OutboxStatus(status)]
-        tallies[slot_id][column] = tallies[slot_id].get(column, 0) + int(count)
-        if why is not None:
-            failures.append(
-                {
-                    "slot_id": slot_id,
-                    "reason": why,
-                    "count": int(count),
-                    "last_due_at": aware(last_due),
-                }
-            )
-    return failures
 
 
 async def _store(session: AsyncSession, recount: _Recount) -> bool:
@@ -305,8 +204,3 @@ async def _consume(
     now_seen = await session.scalar(sa.select(sa.func.count()).select_from(table).where(consumed))
     if now_seen == seen:
         await session.execute(sa.delete(table).where(consumed), execution_options=_NO_SESSION_SYNC)
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
