@@ -14,9 +14,9 @@ previous view and once after bookings of 25 of its slots changed (those slots ar
 counted again, `core.stats_tally`: the worst case, as a running panel counts changes in
 the background every `DASHBOARD_REFRESH`). It times the application itself,
 from the request entering the ASGI app to the last byte of its answer, and prints
-p50 / p95 per page and backend, p95 over the 100 ms goal, and the PostgreSQL/SQLite
-ratios of the same run. Exits 1 when a page answers other than 200, 2 when
-PostgreSQL cannot start.
+p50 / p95 per page and backend, p95 over the 100 ms goal (which the worst case is
+left out of), and the PostgreSQL/SQLite ratios of the same run. Exits 1 when a page
+answers other than 200, 2 when PostgreSQL cannot start.
 """
 
 from __future__ import annotations
@@ -235,9 +235,19 @@ def report(results: Sequence[Result]) -> None:
             line += f"{pg.p50_ms(page) / lite.p50_ms(page):>14.2f}x"
             line += f"{pg.p95_ms(page) / lite.p95_ms(page):>6.2f}x"
         print(line)
-    over = [(r.backend, p) for r in results for p in r.seconds if r.p95_ms(p) >= GOAL_MS]
+    over = [
+        (r.backend, p)
+        for r in results
+        for p in r.seconds
+        if p != CHANGED_DASHBOARD and r.p95_ms(p) >= GOAL_MS
+    ]
     missed = ", ".join(f"{page} on {backend}" for backend, page in over)
     print(f"goal p95 < {GOAL_MS:.0f} ms: " + (f"missed by {missed}" if over else "met"))
+    if any(CHANGED_DASHBOARD in r.seconds for r in results):
+        print(
+            f"{CHANGED_DASHBOARD} is the worst case, outside the goal: changes made in the"
+            " seconds before the view, before the panel's background count (DASHBOARD_REFRESH)"
+        )
     for r in results:
         for failure in r.failures[:5]:
             print(f"  {r.backend}: {failure}", file=sys.stderr)
