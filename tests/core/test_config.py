@@ -12,18 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.config import (
-    PROJECT_ROOT,
-    ConfigError,
-    Settings,
-    load_settings,
+from core.config import PROJECT_ROOT, ConfigError, Settings, load_settings
+from core.models import SlotKind
+from core.setting_values import (
     parse_cutoffs,
     parse_duration,
     parse_offsets,
     parse_offsets_by_kind,
     parse_seconds,
 )
-from core.models import SlotKind
 
 VARIABLES = tuple(str(field.alias) for field in Settings.model_fields.values())
 
