@@ -29,12 +29,11 @@ from core.models import (
     WeekSatisfaction,
     Youth,
 )
-from core.stats_weeks import monday_of, within_week, zone_name
+from core.stats_weeks import NO_SESSION_SYNC, monday_of, within_week, zone_name
 
 # The tables whose rows are counted by their date, as the triggers name them.
 SATISFACTION = "satisfaction_answer"
 NEW_YOUTHS = "youth"
-_NO_SESSION_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ async def store(session: AsyncSession, tz: tzinfo, weeks: DatedWeeks) -> None:
             stale = stale.where(
                 col(table.zone) == zone_name(tz), col(table.monday).in_(sorted(mondays))
             )
-        await session.execute(stale, execution_options=_NO_SESSION_SYNC)
+        await session.execute(stale, execution_options=NO_SESSION_SYNC)
         if rows:
             await session.execute(table.__table__.insert(), rows)  # type: ignore[union-attr]
 

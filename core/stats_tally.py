@@ -42,11 +42,9 @@ from core.models import (
     TallyGeneration,
 )
 from core.slot_counts import count_slots
-from core.stats_weeks import zone_name
+from core.stats_weeks import NO_SESSION_SYNC, zone_name
 
 OPTIMISTIC_TRIES = 2
-# These tables are never loaded as objects: no session to keep in step with a bulk statement.
-_NO_SESSION_SYNC = {"synchronize_session": False}
 Tallies = type[SlotTally] | type[SlotFailureTally]
 # The slot as it is counted: which week, site and kind its tally is summed into.
 _SLOT_AS_COUNTED = ("starts_at", "site_id", "kind", "status", "capacity")
@@ -144,7 +142,7 @@ async def _store(session: AsyncSession, recount: _Recount) -> bool:
         sa.update(TallyGeneration)
         .where(col(TallyGeneration.generation) == recount.generation)
         .values(generation=col(TallyGeneration.generation) + 1),
-        execution_options=_NO_SESSION_SYNC,
+        execution_options=NO_SESSION_SYNC,
     )
     if bumped.rowcount != 1:  # type: ignore[attr-defined]
         return False
@@ -203,4 +201,4 @@ async def _consume(
     consumed = col(table.id) <= last_id
     now_seen = await session.scalar(sa.select(sa.func.count()).select_from(table).where(consumed))
     if now_seen == seen:
-        await session.execute(sa.delete(table).where(consumed), execution_options=_NO_SESSION_SYNC)
+        await session.execute(sa.delete(table).where(consumed), execution_options=NO_SESSION_SYNC)

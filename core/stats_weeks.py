@@ -45,7 +45,8 @@ BOOKING_COUNTS = ("seats_booked", "reminded", "confirmed", "marked", "attended",
 REMINDER_COLUMNS = {status: f"reminders_{status.value}" for status in OutboxStatus}
 REMINDER_COUNTS = tuple(REMINDER_COLUMNS.values())
 WEEK_COUNTS = SLOT_COUNTS + BOOKING_COUNTS + REMINDER_COUNTS
-_NO_SESSION_SYNC = {"synchronize_session": False}
+# These tables are never loaded as objects: no session to keep in step with a bulk statement.
+NO_SESSION_SYNC = {"synchronize_session": False}
 # Rows are inserted through the tables, not the models: the ORM would split rows with a
 # None (a slot with no site) into statements of their own.
 
@@ -151,7 +152,7 @@ def aware(value: datetime | str) -> datetime:
 async def sum_every_week(session: AsyncSession, tz: tzinfo) -> None:
     """Throw the sums away and sum every slot tally again, in the weeks of `tz`."""
     for table in (WeekTally, WeekFailureTally):
-        await session.execute(sa.delete(table), execution_options=_NO_SESSION_SYNC)
+        await session.execute(sa.delete(table), execution_options=NO_SESSION_SYNC)
     tallies = await session.execute(sa.select(*SlotTally.__table__.c))  # type: ignore[attr-defined]
     sums: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(WEEK_COUNTS, 0))
     for row in tallies.mappings():
@@ -162,7 +163,7 @@ async def sum_every_week(session: AsyncSession, tz: tzinfo) -> None:
     await _insert_weeks(session, zone_name(tz), sums)
     await _sum_failures(session, tz, None)
     await session.execute(
-        sa.update(TallyGeneration).values(zone=zone_name(tz)), execution_options=_NO_SESSION_SYNC
+        sa.update(TallyGeneration).values(zone=zone_name(tz)), execution_options=NO_SESSION_SYNC
     )
 
 
@@ -186,7 +187,7 @@ async def _add_to_weeks(
     if replaced:
         await session.execute(
             sa.delete(WeekTally).where(col(WeekTally.id).in_(replaced)),
-            execution_options=_NO_SESSION_SYNC,
+            execution_options=NO_SESSION_SYNC,
         )
     # A week left with no slot of that site and kind has nothing left to show.
     await _insert_weeks(session, zone, {key: s for key, s in sums.items() if any(s.values())})
@@ -221,7 +222,7 @@ async def _sum_failures(session: AsyncSession, tz: tzinfo, mondays: set[date] | 
             sa.delete(WeekFailureTally).where(
                 col(WeekFailureTally.zone) == zone, col(WeekFailureTally.monday).in_(mondays)
             ),
-            execution_options=_NO_SESSION_SYNC,
+            execution_options=NO_SESSION_SYNC,
         )
         starts_at = col(SlotTally.starts_at)
         failures = failures.where(
